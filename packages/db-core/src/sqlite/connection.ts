@@ -1,0 +1,109 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+import { BOOLEAN_COLUMNS } from '../schema/index.js';
+import { PanoptesError } from '../errors.js';
+import { translateSqliteError } from './errors.js';
+
+const BOOLEAN_NAMES: ReadonlySet<string> = new Set(BOOLEAN_COLUMNS);
+const STATEMENT_CACHE_SIZE = 512;
+
+/** Binds what the driver can bind: booleans become 0/1, Dates are refused (store epoch ms). */
+export function toSqliteParameter(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) {
+    throw new PanoptesError('INVALID_PARAMETER', 'Dates are not stored: pass epoch milliseconds (Date#getTime())');
+  }
+  return value;
+}
+
+function fromSqliteRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const key in row) {
+    if (BOOLEAN_NAMES.has(key)) {
+      const value = row[key];
+      if (value === 0 || value === 1) row[key] = value === 1;
+    }
+  }
+  return row;
+}
+
+/**
+ * One better-sqlite3 connection as Kysely sees it: statements are prepared once and cached (Kysely's
+ * own driver prepares every query anew), booleans are mapped both ways, constraint errors translated.
+ */
+export class SqliteConnection implements DatabaseConnection {
+  readonly raw: BetterSqlite3.Database;
+  #statements = new Map<string, BetterSqlite3.Statement>();
+  /** Called before every statement: the writer uses it to refuse use outside a write unit. */
+  #guard: (() => void) | undefined;
+
+  constructor(raw: BetterSqlite3.Database, guard?: () => void) {
+    this.raw = raw;
+    this.#guard = guard;
+  }
+
+  prepare(sql: string): BetterSqlite3.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement !== undefined) {
+      // Re-insert so the map's order is least-recently-used first.
+      this.#statements.delete(sql);
+      this.#statements.set(sql, statement);
+      return statement;
+    }
+    statement = this.raw.prepare(sql);
+    this.#statements.set(sql, statement);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+      const oldest = this.#statements.keys().next().value;
+      if (oldest !== undefined) this.#statements.delete(oldest);
+    }
+    return statement;
+  }
+
+  /** Runs one statement with parameters; rows for readers, changes for writers. */
+  run(sql: string, parameters: readonly unknown[]): QueryResult<Record<string, unknown>> {
+    this.#guard?.();
+    try {
+      const statement = this.prepare(sql);
+      const bound = parameters.map(toSqliteParameter);
+      if (statement.reader) {
+        return { rows: (statement.all(bound) as Record<string, unknown>[]).map(fromSqliteRow) };
+      }
+      const { changes, lastInsertRowid } = statement.run(bound);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  /** Runs SQL text without parameters (may hold several statements). */
+  exec(sql: string): void {
+    this.#guard?.();
+    try {
+      this.raw.exec(sql);
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return Promise.resolve(this.run(compiledQuery.sql, compiledQuery.parameters) as QueryResult<R>);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    this.#guard?.();
+    // A cached statement cannot be iterated twice at once: stream through a fresh one.
+    const own = this.raw.prepare(compiledQuery.sql);
+    if (!own.reader) throw new PanoptesError('INVALID_STREAM', 'only queries that return rows can be streamed');
+    for (const row of own.iterate(compiledQuery.parameters.map(toSqliteParameter))) {
+      yield { rows: [fromSqliteRow(row as Record<string, unknown>) as R] };
+    }
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.raw.open) this.raw.close();
+  }
+}

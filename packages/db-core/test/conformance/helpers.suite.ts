@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { deleteInChunks, jsonColumn } from '../../src/index.js';
+import type { DialectFixture } from '../../src/testing.js';
+import { createFixtureSchema, PROJECT_A, T0 } from '../fixtures/schema.js';
+
+export function helpersSuite(fixture: DialectFixture): void {
+  const openWithGroup = async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const group = await db.write((tx) =>
+      tx.db.insertInto('target_groups').values({ project_uuid: PROJECT_A, name: 'g', created_at: T0, updated_at: T0 }).returning('id').executeTakeFirstOrThrow(),
+    );
+    return { db, groupId: group.id };
+  };
+
+  it('returns generated ids as numbers and BIGINT times beyond 2^32 as exact numbers', async () => {
+    const { db, groupId } = await openWithGroup();
+    expect(typeof groupId).toBe('number');
+    const host = await db.write((tx) =>
+      tx.db
+        .insertInto('hosts')
+        .values({ project_uuid: PROJECT_A, domain: 'a.example', target_group_id: groupId, created_at: T0 + 1, updated_at: T0 })
+        .returning(['id', 'created_at'])
+        .executeTakeFirstOrThrow(),
+    );
+    expect(host.created_at).toBe(T0 + 1);
+    const counted = await db.read.selectFrom('hosts').select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('created_at').as('total')]).executeTakeFirstOrThrow();
+    expect(counted).toEqual({ n: 1, total: T0 + 1 });
+  });
+
+  it('round-trips booleans as true and false', async () => {
+    const { db, groupId } = await openWithGroup();
+    await db.write((tx) =>
+      tx.db
+        .insertInto('hosts')
+        .values([
+          { project_uuid: PROJECT_A, domain: 'on.example', target_group_id: groupId, enabled: true, created_at: T0, updated_at: T0 },
+          { project_uuid: PROJECT_A, domain: 'off.example', target_group_id: groupId, enabled: false, created_at: T0, updated_at: T0 },
+        ])
+        .execute(),
+    );
+    const rows = await db.read.selectFrom('hosts').select(['domain', 'enabled']).orderBy('domain').execute();
+    expect(rows).toEqual([
+      { domain: 'off.example', enabled: false },
+      { domain: 'on.example', enabled: true },
+    ]);
+    const enabled = await db.read.selectFrom('hosts').select('domain').where('enabled', '=', true).execute();
+    expect(enabled).toEqual([{ domain: 'on.example' }]);
+  });
+
+  it('matches case-insensitive contains with LIKE wildcards taken literally', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const paths = ['/Admin/Login', '/admin/logout', '/100%_real', '/100xxreal', '/other'];
+    await db.write((tx) =>
+      tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path'], paths.map((p, i) => [PROJECT_A, T0 + i, 'caddy_access', p])),
+    );
+    const find = async (needle: string) =>
+      (await db.read.selectFrom('log_entries').select('path').where(db.helpers.containsInsensitive('path', needle)).orderBy('ts').execute()).map((r) => r.path);
+    expect(await find('ADMIN/LOG')).toEqual(['/Admin/Login', '/admin/logout']);
+    expect(await find('100%_')).toEqual(['/100%_real']);
+    expect(await find('nothing')).toEqual([]);
+  });
+
+  it('inserts or ignores duplicates, upserts, and reports how many rows went in', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const hash = (n: number) => Buffer.from([n, n, n, n]);
+    const first = await db.write((tx) =>
+      tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'content_hash'], [[PROJECT_A, T0, 'audit', hash(1)], [PROJECT_A, T0, 'audit', hash(2)]], { onConflict: 'ignore' }),
+    );
+    const second = await db.write((tx) =>
+      tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'content_hash'], [[PROJECT_A, T0, 'audit', hash(2)], [PROJECT_A, T0, 'audit', hash(3)]], { onConflict: 'ignore' }),
+    );
+    expect([first, second]).toEqual([2, 1]);
+    const stored = await db.read.selectFrom('log_entries').select('content_hash').orderBy('id').execute();
+    expect(stored.map((r) => Buffer.from(r.content_hash!).toString('hex'))).toEqual(['01010101', '02020202', '03030303']);
+
+    const upsert = (value: string) =>
+      db.write((tx) =>
+        tx.db
+          .insertInto('settings')
+          .values({ key: 'logs.retention_days', value, updated_at: T0 })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
+          .execute(),
+      );
+    await upsert('30');
+    await upsert('7');
+    expect(await db.read.selectFrom('settings').selectAll().execute()).toEqual([{ key: 'logs.retention_days', value: '7', updated_at: T0 }]);
+    const ignored = await db.write((tx) =>
+      tx.db.insertInto('settings').values({ key: 'logs.retention_days', value: '1', updated_at: T0 }).onConflict((oc) => oc.doNothing()).executeTakeFirst(),
+    );
+    expect(Number(ignored.numInsertedOrUpdatedRows ?? 0)).toBe(0);
+  });
+
+  it('deletes in chunks, oldest first, up to a limit', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    await db.write((tx) =>
+      tx.insertMany('log_entries', ['project_uuid', 'ts', 'source'], Array.from({ length: 250 }, (_, i) => [PROJECT_A, T0 + i, 'audit'])),
+    );
+    const chunks: number[] = [];
+    const deleted = await deleteInChunks(db, { table: 'log_entries', where: (eb) => eb('ts', '<', T0 + 200), chunkSize: 64, onChunk: (n) => chunks.push(n) });
+    expect(deleted).toBe(200);
+    expect(chunks).toEqual([64, 64, 64, 8]);
+    const capped = await deleteInChunks(db, { table: 'log_entries', where: (eb) => eb('ts', '>=', 0), chunkSize: 20, limit: 30 });
+    expect(capped).toBe(30);
+    const left = await db.read.selectFrom('log_entries').select((eb) => [eb.fn.min('ts').as('oldest'), eb.fn.countAll().as('n')]).executeTakeFirstOrThrow();
+    expect(left).toEqual({ oldest: T0 + 230, n: 20 });
+  });
+
+  it('validates JSON columns at the boundary', async () => {
+    const numbers = jsonColumn('filter_host_ids', { parse: (v: unknown) => { if (!Array.isArray(v) || !v.every(Number.isInteger)) throw new Error('not ints'); return v as number[]; } });
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    await db.write((tx) => tx.db.insertInto('settings').values({ key: 'ids', value: numbers.encode([1, 2]), updated_at: T0 }).execute());
+    const row = await db.read.selectFrom('settings').select('value').where('key', '=', 'ids').executeTakeFirstOrThrow();
+    expect(numbers.decode(row.value)).toEqual([1, 2]);
+    expect(() => numbers.decode('["x"]')).toThrow(/filter_host_ids/);
+    expect(() => numbers.decode('{oops')).toThrow(/filter_host_ids/);
+  });
+
+  it('keeps a read transaction on one snapshot', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    await db.read.transaction().execute(async (trx) => {
+      const before = await sql<{ n: number }>`SELECT count(*) AS n FROM settings`.execute(trx);
+      await db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [['k', 'v', T0]]));
+      const after = await sql<{ n: number }>`SELECT count(*) AS n FROM settings`.execute(trx);
+      if (fixture.dialect === 'sqlite') expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+      else expect(Number(after.rows[0]!.n)).toBeGreaterThanOrEqual(Number(before.rows[0]!.n));
+    });
+  });
+}

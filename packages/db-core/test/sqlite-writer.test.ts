@@ -1,0 +1,113 @@
+import { statSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../src/index.js';
+import { sqliteFixture, startTypeScriptChild, type Child } from '../src/testing.js';
+import { createFixtureSchema, T0 } from './fixtures/schema.js';
+
+const CHILD = new URL('./fixtures/open-in-child.ts', import.meta.url).pathname;
+const PACKAGE_DIR = new URL('..', import.meta.url).pathname;
+
+describe('the single SQLite writer across processes [sqlite]', () => {
+  const fixture = sqliteFixture();
+  const children: Child[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+  });
+  const run = (url: string, mode: 'write' | 'read' | 'hold'): Child => {
+    const child = startTypeScriptChild(CHILD, [url, mode], PACKAGE_DIR);
+    children.push(child);
+    return child;
+  };
+
+  it('refuses a second writer process with a clear message, while read-only opens still work', async () => {
+    const url = await fixture.freshUrl();
+    const db = await fixture.open({ url });
+    await createFixtureSchema(db);
+    await db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [['k', 'v', T0]]));
+
+    const writer = await run(url, 'write').firstLine;
+    expect(writer).toMatchObject({ ok: false, code: 'DATABASE_LOCKED' });
+    expect(String(writer.message)).toContain('already open for writing by another Panoptes process');
+
+    expect(await run(url, 'read').firstLine).toEqual({ ok: true, rows: 1 });
+  });
+
+  it('refuses a second writer in the same process too', async () => {
+    const url = await fixture.freshUrl();
+    await fixture.open({ url });
+    await expect(fixture.open({ url })).rejects.toMatchObject({ code: 'DATABASE_LOCKED' });
+  });
+
+  it('frees the writer lock when its holder is killed with SIGKILL', async () => {
+    const url = await fixture.freshUrl();
+    const setup = await fixture.open({ url });
+    await createFixtureSchema(setup);
+    await setup.close();
+
+    const holder = run(url, 'hold');
+    expect(await holder.firstLine).toEqual({ ok: true, holding: true });
+    await expect(fixture.open({ url })).rejects.toMatchObject({ code: 'DATABASE_LOCKED' });
+    holder.process.kill('SIGKILL');
+    await holder.exited;
+    const db = await fixture.open({ url });
+    await db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [['after', 'v', T0]]));
+    expect(await db.read.selectFrom('settings').select('key').execute()).toEqual([{ key: 'after' }]);
+  });
+
+  it('waits for the writer lock when asked to', async () => {
+    const url = await fixture.freshUrl();
+    const first = await fixture.open({ url });
+    setTimeout(() => void first.close(), 200);
+    const second = await fixture.open({ url, writerLockWaitMs: 5000 });
+    expect(second.readOnly).toBe(false);
+  });
+
+  it('creates missing parent folders and refuses a read-only open of a missing file', async () => {
+    const url = await fixture.freshUrl();
+    const { path } = parseDatabaseUrl(url) as { path: string };
+    await expect(fixture.open({ url, readOnly: true })).rejects.toMatchObject({ code: 'DATABASE_MISSING' });
+    await fixture.open({ url });
+    expect(statSync(path).isFile()).toBe(true);
+  });
+});
+
+describe('WAL growth [sqlite]', () => {
+  const fixture = sqliteFixture();
+
+  it('truncates the WAL once a reader that held a snapshot lets go', async () => {
+    const url = await fixture.freshUrl();
+    const limit = 256 * 1024;
+    const db = await fixture.open({ url, journalSizeLimitBytes: limit, checkpointIntervalMs: 0 });
+    await createFixtureSchema(db);
+    const { path } = parseDatabaseUrl(url) as { path: string };
+    const wal = () => statSync(`${path}-wal`).size;
+    const payload = 'x'.repeat(400);
+    const writeBatch = (n: number) =>
+      db.write((tx) =>
+        tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path'], Array.from({ length: 500 }, (_, i) => ['00000000-0000-0000-0000-00000000000a', T0 + n * 1000 + i, 'audit', payload])),
+      );
+    let grown = 0;
+    await db.read.transaction().execute(async (trx) => {
+      await sql`SELECT count(*) FROM log_entries`.execute(trx); // the snapshot is now pinned
+      for (let n = 0; n < 10; n += 1) await writeBatch(n);
+      grown = wal();
+    });
+    expect(grown).toBeGreaterThan(limit);
+    await writeBatch(99);
+    expect(wal()).toBe(0);
+    const result = await db.checkpoint();
+    expect(result).toEqual({ completed: true, walBytesAfter: 0 });
+  });
+});
+
+describe('database URLs', () => {
+  it('reads sqlite:, bare paths and postgres URLs, and refuses other schemes', () => {
+    expect(parseDatabaseUrl('sqlite:/tmp/x.db')).toEqual({ dialect: 'sqlite', path: '/tmp/x.db' });
+    expect(parseDatabaseUrl('sqlite:///tmp/x.db')).toEqual({ dialect: 'sqlite', path: '/tmp/x.db' });
+    expect(parseDatabaseUrl('/tmp/y.db')).toEqual({ dialect: 'sqlite', path: '/tmp/y.db' });
+    expect(parseDatabaseUrl('postgresql://u@h/db')).toEqual({ dialect: 'postgres', url: 'postgresql://u@h/db' });
+    expect(() => parseDatabaseUrl('mysql://h/db')).toThrow(/unsupported database URL scheme/);
+    expect(() => parseDatabaseUrl('sqlite:')).toThrow(/names no file/);
+  });
+});
