@@ -1,4 +1,4 @@
-import type { OnDelete } from '@panoptes/db-core';
+import { PROJECT_SCOPED_TABLES, type OnDelete } from '@panoptes/db-core';
 
 export interface CascadeRule {
   readonly child: string;
@@ -35,19 +35,5 @@ export const CASCADE_MATRIX: readonly CascadeRule[] = [
   { child: 'finding_evidence', column: 'finding_id', parent: 'findings', onDelete: 'cascade' },
   { child: 'finding_evidence', column: 'log_entry_id', parent: 'log_entries', onDelete: 'no action' },
   { child: 'ingest_rejects', column: 'ingest_source_id', parent: 'ingest_sources', onDelete: 'set null' },
-  ...[
-    'api_tokens',
-    'target_groups',
-    'hosts',
-    'allowlists',
-    'baseline_fingerprints',
-    'findings',
-    'log_entries',
-    'log_rollups_minute',
-    'ingest_sources',
-    'ingest_rejects',
-    'notification_channels',
-    'notification_rules',
-    'notification_deliveries',
-  ].map((child) => ({ child, column: 'project_uuid', parent: 'projects', onDelete: 'cascade' as const })),
+  ...PROJECT_SCOPED_TABLES.map((child) => ({ child, column: 'project_uuid', parent: 'projects', onDelete: 'cascade' as const })),
 ];

@@ -30,7 +30,6 @@ export const MIGRATION_ERROR_CODES = [
   'SCHEMA_NEWER',
   'MIGRATION_EDITED',
   'MIGRATION_FAILED',
-  'MIGRATION_NOT_REVERSIBLE',
 ] as const;
 export type MigrationErrorCode = (typeof MIGRATION_ERROR_CODES)[number];
 

@@ -103,6 +103,21 @@ export function createMigrator(db: Database, options: MigratorOptions = {}): Mig
     });
   };
 
+  /**
+   * Runs one version's change in its own schema-change unit. Whether it is still to do is decided
+   * again inside the unit: another runner may have done it meanwhile. False when there was nothing to do.
+   */
+  const runVersion = (m: Migration, direction: 'up' | 'down', change: (tx: SchemaChangeContext) => Promise<void>): Promise<boolean> =>
+    db
+      .schemaChange(async (tx) => {
+        if ((await isApplied(tx, m.version)) === (direction === 'up')) return false;
+        await change(tx);
+        return true;
+      })
+      .catch((error: unknown) => {
+        throw fail(m, direction, error);
+      });
+
   return {
     status,
 
@@ -121,21 +136,14 @@ export function createMigrator(db: Database, options: MigratorOptions = {}): Mig
       for (const m of await migrations()) {
         if (upOptions.to !== undefined && m.version > upOptions.to) break;
         if (before.applied.some((a) => a.version === m.version)) continue;
-        const ran = await db
-          .schemaChange(async (tx) => {
-            // Another runner may have applied it meanwhile: decide inside the lock.
-            if (await isApplied(tx, m.version)) return false;
-            if (m.hook !== undefined) await m.hook.up(tx);
-            else await tx.execScript(m.up[dialect]!.sql, m.up[dialect]!.file);
-            await tx.db
-              .insertInto('schema_migrations')
-              .values({ version: m.version, name: m.name, applied_at: clock(), checksum: migrationChecksum(m, dialect) })
-              .execute();
-            return true;
-          })
-          .catch((error: unknown) => {
-            throw fail(m, 'up', error);
-          });
+        const ran = await runVersion(m, 'up', async (tx) => {
+          if (m.hook !== undefined) await m.hook.up(tx);
+          else await tx.execScript(m.up[dialect]!.sql, m.up[dialect]!.file);
+          await tx.db
+            .insertInto('schema_migrations')
+            .values({ version: m.version, name: m.name, applied_at: clock(), checksum: migrationChecksum(m, dialect) })
+            .execute();
+        });
         if (ran) {
           applied.push(migrationLabel(m));
           logger.info({ version: m.version, name: m.name }, 'migration applied');
@@ -152,17 +160,11 @@ export function createMigrator(db: Database, options: MigratorOptions = {}): Mig
       for (const a of [...before.applied].reverse()) {
         if (a.version <= to) break;
         const m = byVersion.get(a.version)!;
-        const ran = await db
-          .schemaChange(async (tx) => {
-            if (!(await isApplied(tx, m.version))) return false;
-            if (m.hook?.down !== undefined) await m.hook.down(tx);
-            else await tx.execScript(m.down[dialect]!.sql, m.down[dialect]!.file);
-            await tx.db.deleteFrom('schema_migrations').where('version', '=', m.version).execute();
-            return true;
-          })
-          .catch((error: unknown) => {
-            throw fail(m, 'down', error);
-          });
+        const ran = await runVersion(m, 'down', async (tx) => {
+          if (m.hook?.down !== undefined) await m.hook.down(tx);
+          else await tx.execScript(m.down[dialect]!.sql, m.down[dialect]!.file);
+          await tx.db.deleteFrom('schema_migrations').where('version', '=', m.version).execute();
+        });
         if (ran) {
           reverted.push(migrationLabel(m));
           logger.info({ version: m.version, name: m.name }, 'migration reverted');
