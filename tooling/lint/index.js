@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**', 'src/testing.ts', 'src/testing/**'],
+    files: ['**/*.test.ts', 'test/**', 'bench/**', 'scripts/**', 'src/testing.ts', 'src/testing/**'],
     rules: { 'no-console': 'off' },
   },
 );

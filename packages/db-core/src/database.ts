@@ -48,6 +48,12 @@ export interface Database {
   health(): Promise<HealthReport>;
   /** Moves the WAL into the database and truncates it (SQLite); a no-op on Postgres. */
   checkpoint(): Promise<CheckpointResult>;
+  /**
+   * Returns free pages to the file system a little at a time (SQLite incremental vacuum through the
+   * writer, at most `maxPages` per call) instead of a full VACUUM that would stall every writer.
+   * Returns the pages freed; always 0 on Postgres, where autovacuum does this.
+   */
+  reclaimSpace(maxPages?: number): Promise<number>;
   /** Tables, columns, keys and indexes, normalised so both dialects compare. */
   catalog(): Promise<Catalog>;
   /** Whether a table exists (read path). */

@@ -20,6 +20,10 @@ export function createProjectScope(database: Database, uuid: string): ProjectSco
             const stamped = stampProject(table, uuid, columns, rows);
             return tx.insertMany(table, stamped.columns as typeof columns, stamped.rows, options);
           },
+          insertNew: (table, columns, rows, keyColumn) => {
+            const stamped = stampProject(table, uuid, columns, rows);
+            return tx.insertNew(table, stamped.columns as typeof columns, stamped.rows, keyColumn);
+          },
         }),
       ),
   };

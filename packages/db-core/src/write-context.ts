@@ -42,6 +42,16 @@ export interface WriteContext {
     rows: readonly (readonly unknown[])[],
     options?: InsertManyOptions,
   ): Promise<number>;
+  /**
+   * Inserts rows, skipping those whose unique `keyColumn` value already exists (also twice within
+   * `rows`): for each row, whether it went in.
+   */
+  insertNew<T extends TableName>(
+    table: T,
+    columns: readonly (keyof Schema[T] & string)[],
+    rows: readonly (readonly unknown[])[],
+    keyColumn: keyof Schema[T] & string,
+  ): Promise<boolean[]>;
   /** Runs a multi-statement script one statement at a time; a failure names the statement. */
   execScript(script: string, source: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database as PanoptesDatabase, HealthReport, OpenOptions } from '../database.js';
-import { DatabaseUnavailableError, WritePathError } from '../errors.js';
+import { DatabaseUnavailableError, PanoptesError, WritePathError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { createProjectScope } from '../project-scope-handle.js';
 import type { Schema } from '../schema/index.js';
@@ -28,6 +28,11 @@ const capabilities: DialectCapabilities = { dialect: 'postgres', singleWriter: f
 const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} ILIKE ${likePattern(needle)} ESCAPE '\\'`,
 };
+
+/** A comparable form of a key value (Buffers compare by content). */
+function keyOf(value: unknown): string {
+  return Buffer.isBuffer(value) ? `b:${value.toString('hex')}` : `v:${String(value)}`;
+}
 
 /** The URL with its password hidden, for messages. */
 export function redactUrl(url: string): string {
@@ -78,6 +83,31 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<P
       }
       return inserted;
     },
+    insertNew: async (table, columns, rows, keyColumn) => {
+      const at = columns.indexOf(keyColumn);
+      if (at === -1) throw new PanoptesError('INVALID_ARGUMENT', `insertNew: the key column ${keyColumn} is not among the inserted columns`);
+      const inserted = new Map<string, number>();
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+      const head = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES `;
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const parameters: unknown[] = [];
+        const tuples = rows.slice(start, start + perStatement).map((row) => `(${row.map((value) => `$${parameters.push(value)}`).join(', ')})`);
+        const result = await trx.executeQuery<Record<string, unknown>>(
+          CompiledQuery.raw(`${head}${tuples.join(', ')} ON CONFLICT DO NOTHING RETURNING ${quoteIdentifier(keyColumn)}`, parameters),
+        );
+        for (const row of result.rows) {
+          const key = keyOf(row[keyColumn]);
+          inserted.set(key, (inserted.get(key) ?? 0) + 1);
+        }
+      }
+      // The first row with a given key is the one that went in.
+      return rows.map((row) => {
+        const key = keyOf(row[at]);
+        const left = inserted.get(key) ?? 0;
+        if (left > 0) inserted.set(key, left - 1);
+        return left > 0;
+      });
+    },
     execScript: (script, source) =>
       runScript(script, source, 'postgres', async (s) => {
         await trx.executeQuery(CompiledQuery.raw(s.sql));
@@ -121,6 +151,8 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<P
       }
     },
     checkpoint: async () => ({ completed: true, walBytesAfter: 0 }),
+    // Postgres reclaims space with autovacuum; there is nothing to step through here.
+    reclaimSpace: async () => 0,
     tableExists: async (name) => {
       const { rows } = await sql`SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${name}`.execute(kysely);
       return rows.length > 0;

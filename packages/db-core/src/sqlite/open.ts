@@ -50,6 +50,9 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Pa
     };
     if (!readOnly) {
       const raw = new Database(path);
+      // A new file gets incremental auto-vacuum (it can only be chosen before the first table), so
+      // space freed by retention can be returned without a full VACUUM.
+      if (Number(raw.pragma('page_count', { simple: true })) === 0) raw.pragma('auto_vacuum = INCREMENTAL');
       raw.pragma('journal_mode = WAL');
       applyConnectionPragmas(raw, journalSizeLimit);
       let guard: () => void = () => {};
@@ -113,6 +116,23 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Pa
         await activeWriter.run(() => {}, { around: { before: () => {}, after: () => (result = truncateCheckpoint(activeWriter.connection, path)) } });
         lastCheckpoint = clock();
         return result;
+      },
+      reclaimSpace: async (maxPages = 1000) => {
+        if (!activeWriter) return refuseReadOnly();
+        const raw = activeWriter.connection.raw;
+        let freed = 0;
+        // Outside a transaction on the writer, like a checkpoint: incremental_vacuum commits itself.
+        await activeWriter.run(() => {}, {
+          around: {
+            before: () => {},
+            after: () => {
+              const before = Number(raw.pragma('freelist_count', { simple: true }));
+              raw.pragma(`incremental_vacuum(${Math.max(1, Math.trunc(maxPages))})`);
+              freed = before - Number(raw.pragma('freelist_count', { simple: true }));
+            },
+          },
+        });
+        return freed;
       },
       tableExists: async (name) => {
         const { rows } = await sql`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ${name}`.execute(read);

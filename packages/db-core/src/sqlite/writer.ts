@@ -130,6 +130,18 @@ export class SqliteWriter {
         }
         return inserted;
       },
+      insertNew: async (table, columns, rows) => {
+        if (rows.length === 0) return [];
+        const statement = connection.prepare(
+          `INSERT OR IGNORE INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        );
+        this.guard();
+        try {
+          return rows.map((row) => statement.run(row.map(toSqliteParameter)).changes === 1);
+        } catch (error) {
+          throw translateSqliteError(error);
+        }
+      },
       execScript: (script, source) => runScript(script, source, 'sqlite', (s) => connection.exec(s.sql)),
     };
   }

@@ -1,0 +1,267 @@
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { silentLogger, type Database, type Logger } from '@panoptes/db-core';
+import { LineSplitter, type SplitLine } from './line-splitter.js';
+import { itemForLine } from './line-items.js';
+import type { RecordWriter, WriteOutcome } from './record-writer.js';
+import { ensureFileSource, loadSource, type FileSourceConfig, type SourceState } from './sources.js';
+
+export interface TailerStats {
+  linesRead: number;
+  parsed: number;
+  rejected: number;
+  written: number;
+  duplicates: number;
+  bytesBehind: number;
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
+export interface FileTailerOptions {
+  /** How often an idle tailer looks for new lines and rotation. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Bytes read at a time. Default 1 MiB. */
+  readonly chunkBytes?: number;
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+}
+
+interface OpenFile {
+  readonly handle: FileHandle;
+  readonly device: string;
+  readonly inode: string;
+  splitter: LineSplitter;
+}
+
+/**
+ * Follows one log file: resumes at the committed offset, follows rotation by rename (finishing the
+ * old file first, also across a restart) and by copytruncate, joins lines split across writes, and
+ * hands every line to the RecordWriter with the position after it, so position and rows commit
+ * together. A failed batch makes it rewind to the committed position.
+ */
+export class FileTailer {
+  readonly #db: Database;
+  readonly #writer: RecordWriter;
+  readonly #config: FileSourceConfig;
+  readonly #pollMs: number;
+  readonly #chunkBytes: number;
+  readonly #logger: Logger;
+  readonly #clock: () => number;
+  readonly #stats: TailerStats = { linesRead: 0, parsed: 0, rejected: 0, written: 0, duplicates: 0, bytesBehind: 0, lastError: null, lastErrorAt: null };
+  #source: SourceState | undefined;
+  #file: OpenFile | undefined;
+  #pending = new Set<Promise<unknown>>();
+  #rewind = true;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #wakeSleep: (() => void) | undefined;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(db: Database, writer: RecordWriter, config: FileSourceConfig, options: FileTailerOptions = {}) {
+    this.#db = db;
+    this.#writer = writer;
+    this.#config = config;
+    this.#pollMs = options.pollIntervalMs ?? 250;
+    this.#chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  get stats(): Readonly<TailerStats> {
+    return { ...this.#stats };
+  }
+
+  get sourceId(): number | undefined {
+    return this.#source?.id;
+  }
+
+  async start(): Promise<void> {
+    this.#source = await ensureFileSource(this.#db, this.#config);
+    this.#stopping = false;
+    this.#loop = this.#run();
+  }
+
+  /** Stops reading. Lines already handed to the writer still commit (drain the writer to wait). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wakeSleep?.();
+    await this.#loop;
+    await this.#closeFile();
+  }
+
+  /** Resolves the next time the tailer is at the end of its file with every line committed. */
+  idle(): Promise<void> {
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        if (this.#rewind) await this.#openAtCommitted();
+        const progressed = this.#file === undefined ? false : await this.#step();
+        if (!progressed) {
+          if (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+          if (!this.#rewind && this.#pending.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+          await this.#sleep(this.#pollMs);
+        }
+      } catch (error) {
+        await this.#fail(error);
+        await this.#sleep(Math.max(this.#pollMs, 1000));
+      }
+    }
+  }
+
+  /** (Re)opens the file where the committed state says, after every line in flight settled. */
+  async #openAtCommitted(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+    await this.#closeFile();
+    const source = await loadSource(this.#db, this.#config.projectUuid, this.#config.name);
+    this.#source = source;
+    this.#writer.resetSource(source.id);
+    let current;
+    try {
+      current = await stat(this.#config.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await this.#fail(new Error(`${this.#config.path} does not exist (yet)`));
+        return;
+      }
+      throw error;
+    }
+    const sameFile = source.inode === String(current.ino) && source.device === String(current.dev);
+    if (source.inode === null) {
+      await this.#openPath(this.#config.path, source.startAt === 'end' ? current.size : 0);
+    } else if (sameFile) {
+      // Shorter than the committed offset: truncated (copytruncate) while we were away.
+      await this.#openPath(this.#config.path, current.size >= source.offset ? source.offset : 0);
+    } else {
+      const rotated = await findByInode(dirname(this.#config.path), basename(this.#config.path), source.device, source.inode);
+      if (rotated !== null) {
+        this.#logger.info({ source: source.name, rotated }, 'finishing the rotated file first');
+        await this.#openPath(rotated, source.offset);
+      } else {
+        this.#logger.warn({ source: source.name, path: this.#config.path }, 'the file was replaced and the old one is gone: starting the new file at its beginning');
+        await this.#openPath(this.#config.path, 0);
+      }
+    }
+    this.#rewind = false;
+  }
+
+  async #openPath(path: string, offset: number): Promise<void> {
+    const handle = await open(path, 'r');
+    const info = await handle.stat();
+    this.#file = { handle, device: String(info.dev), inode: String(info.ino), splitter: new LineSplitter(offset) };
+  }
+
+  async #closeFile(): Promise<void> {
+    const file = this.#file;
+    this.#file = undefined;
+    await file?.handle.close().catch(() => {});
+  }
+
+  /** Reads what is new; at the end of the file, checks for rotation. True when something happened. */
+  async #step(): Promise<boolean> {
+    const file = this.#file!;
+    const size = (await file.handle.stat()).size;
+    const position = file.splitter.offset;
+    if (size < position) {
+      this.#logger.info({ source: this.#config.name }, 'file truncated (copytruncate): reading it again from the start');
+      file.splitter = new LineSplitter(0);
+      return true;
+    }
+    if (size > position) {
+      const length = Math.min(this.#chunkBytes, size - position);
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await file.handle.read(buffer, 0, length, position);
+      for (const line of file.splitter.push(buffer.subarray(0, bytesRead))) await this.#emit(file, line, size);
+      this.#stats.bytesBehind = size - file.splitter.offset;
+      return bytesRead > 0;
+    }
+    let current;
+    try {
+      current = await stat(this.#config.path);
+    } catch {
+      return false; // renamed away and not recreated yet: keep the old file until a new one appears
+    }
+    if (String(current.ino) === file.inode && String(current.dev) === file.device) return false;
+    // Rotated: the old file is finished (a last unterminated line counts), continue with the new one.
+    for (const line of file.splitter.flush()) await this.#emit(file, line, size);
+    await this.#closeFile();
+    await this.#openPath(this.#config.path, 0);
+    return true;
+  }
+
+  async #emit(file: OpenFile, line: SplitLine, size: number): Promise<void> {
+    const source = this.#source!;
+    const progress = { sourceId: source.id, offset: line.end, device: file.device, inode: file.inode, bytesBehind: Math.max(0, size - line.end) };
+    const item = itemForLine({ projectUuid: source.projectUuid, parser: source.parser, sourceId: source.id, sourceName: source.name }, line, progress);
+    if (item === null) return;
+    if (item.kind !== 'progress') this.#stats.linesRead += 1;
+    const { committed } = await this.#writer.submit(item);
+    const settled = committed.then(
+      (outcome) => this.#count(outcome),
+      async (error: unknown) => {
+        if (!this.#rewind) {
+          this.#rewind = true;
+          await this.#fail(error);
+        }
+      },
+    );
+    this.#pending.add(settled);
+    void settled.finally(() => this.#pending.delete(settled));
+  }
+
+  #count(outcome: WriteOutcome): void {
+    if (outcome === 'inserted') {
+      this.#stats.parsed += 1;
+      this.#stats.written += 1;
+    } else if (outcome === 'duplicate') {
+      this.#stats.parsed += 1;
+      this.#stats.duplicates += 1;
+    } else if (outcome === 'rejected') this.#stats.rejected += 1;
+  }
+
+  async #fail(error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#stats.lastError = message;
+    this.#stats.lastErrorAt = this.#clock();
+    this.#rewind = true;
+    this.#logger.warn({ source: this.#config.name, error: message }, 'ingest source failed');
+    const id = this.#source?.id;
+    if (id === undefined) return;
+    await this.#db
+      .write((tx) => tx.db.updateTable('ingest_sources').set({ last_error: message.slice(0, 1000), last_error_at: this.#clock() }).where('id', '=', id).execute())
+      .catch(() => {});
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wakeSleep = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** A rotated file in the same folder (`access.log.1`, `access-2026-...log`) that still has the old inode. */
+async function findByInode(dir: string, base: string, device: string | null, inode: string): Promise<string | null> {
+  const stem = base.replace(/\.[^.]*$/, '');
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    if (!name.startsWith(stem)) continue;
+    try {
+      const info = await stat(join(dir, name));
+      if (info.isFile() && String(info.ino) === inode && (device === null || String(info.dev) === device)) return join(dir, name);
+    } catch {
+      // vanished meanwhile
+    }
+  }
+  return null;
+}

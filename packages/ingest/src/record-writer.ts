@@ -1,0 +1,323 @@
+import { ConstraintViolationError, PanoptesError, silentLogger, type Database, type Logger, type WriteContext } from '@panoptes/db-core';
+import type { NormalisedEntry } from './entry.js';
+import { HostResolver } from './host-resolver.js';
+import { applyRollups, rollupDeltas } from './rollups.js';
+
+/** Where a source stands after a line: committed with the rows the line produced. */
+export interface SourceProgress {
+  readonly sourceId: number;
+  /** Byte offset just after the line. */
+  readonly offset: number;
+  readonly device: string;
+  readonly inode: string;
+  /** File size minus `offset` when the line was read. */
+  readonly bytesBehind: number;
+}
+
+export interface RejectRecord {
+  readonly sourceId: number | null;
+  readonly sourceName: string;
+  readonly reason: string;
+  readonly lineNumber: number | null;
+  readonly byteOffset: number | null;
+  readonly excerpt: string;
+}
+
+export type WriteItem =
+  | { readonly kind: 'entry'; readonly projectUuid: string; readonly entry: NormalisedEntry; readonly hash: Buffer; readonly progress?: SourceProgress }
+  | { readonly kind: 'reject'; readonly projectUuid: string; readonly reject: RejectRecord; readonly progress?: SourceProgress }
+  | { readonly kind: 'progress'; readonly progress: SourceProgress };
+
+/** What became of an item once its batch committed. */
+export type WriteOutcome = 'inserted' | 'duplicate' | 'rejected' | 'progressed';
+
+export interface BatchSummary {
+  readonly items: number;
+  readonly inserted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  /** The new entries, for detectors and notifications that look at each committed batch. */
+  readonly entries: readonly { readonly projectUuid: string; readonly entry: NormalisedEntry; readonly hostId: number | null }[];
+}
+
+export interface RecordWriterOptions {
+  /** Items waiting at most; producers wait beyond it. Default 4096. */
+  readonly queueSize?: number;
+  /** Items per transaction at most. Default 128. */
+  readonly batchSize?: number;
+  /** How long the first item of a batch waits for company. Default 50 ms. */
+  readonly flushIntervalMs?: number;
+  /** Rows kept in ingest_rejects at most (oldest go first). Default 10,000. */
+  readonly rejectsCap?: number;
+  readonly hosts?: HostResolver;
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+  /** Called after every committed batch. */
+  readonly onBatch?: (summary: BatchSummary) => void;
+}
+
+/** A source's earlier batch failed: its producer must rewind to the committed offset first. */
+export class SourceRewindError extends PanoptesError {
+  constructor(sourceId: number) {
+    super('SOURCE_REWIND', `an earlier batch of ingest source ${sourceId} failed: rewind to its committed offset`, { retryable: true, context: { sourceId } });
+  }
+}
+
+interface Pending {
+  readonly item: WriteItem;
+  readonly resolve: (outcome: WriteOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const ENTRY_COLUMNS = [
+  'project_uuid', 'ts', 'source', 'level', 'host_id', 'host_domain', 'remote_ip', 'client_ip', 'method', 'path', 'status', 'duration_ms',
+  'size_bytes', 'bytes_read', 'user_agent', 'upstream', 'user_id', 'message', 'raw', 'waf_rule_id', 'waf_rule_message', 'waf_severity',
+  'waf_anomaly_score', 'waf_transaction_id', 'waf_blocked', 'content_hash',
+] as const;
+
+/**
+ * The ingest write path: a bounded queue drained by one flush loop into batches, one transaction
+ * each through db-core's writer. A write resolves once its row is committed. A full queue makes
+ * producers wait (memory stays bounded, nothing is dropped, order is kept). A source's progress
+ * commits in the same transaction as the rows it produced, so a crash neither loses nor repeats.
+ */
+export class RecordWriter {
+  readonly #db: Database;
+  readonly #queueSize: number;
+  readonly #batchSize: number;
+  readonly #flushIntervalMs: number;
+  readonly #rejectsCap: number;
+  readonly #hosts: HostResolver;
+  readonly #logger: Logger;
+  readonly #clock: () => number;
+  readonly #onBatch: ((summary: BatchSummary) => void) | undefined;
+  #queue: Pending[] = [];
+  readonly #spaceWaiters: (() => void)[] = [];
+  readonly #failedSources = new Set<number>();
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #inFlight = 0;
+  #draining = 0;
+  #closed = false;
+
+  constructor(db: Database, options: RecordWriterOptions = {}) {
+    this.#db = db;
+    this.#queueSize = options.queueSize ?? 4096;
+    this.#batchSize = options.batchSize ?? 128;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 50;
+    this.#rejectsCap = options.rejectsCap ?? 10_000;
+    this.#hosts = options.hosts ?? new HostResolver(db);
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? Date.now;
+    this.#onBatch = options.onBatch;
+  }
+
+  /** Items queued plus those in the batch being committed. */
+  get depth(): number {
+    return this.#queue.length + this.#inFlight;
+  }
+
+  get hosts(): HostResolver {
+    return this.#hosts;
+  }
+
+  /**
+   * Queues an item, waiting while the queue is full. Resolves once it is queued, with a promise
+   * that settles when its batch commits (or fails). (Wrapped: a promise would be flattened.)
+   */
+  async submit(item: WriteItem): Promise<{ readonly committed: Promise<WriteOutcome> }> {
+    while (this.#queue.length >= this.#queueSize || this.#spaceWaiters.length > 0) {
+      if (this.#closed) break;
+      await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
+      if (this.#queue.length < this.#queueSize) break;
+    }
+    if (this.#closed) throw new PanoptesError('WRITER_CLOSED', 'the record writer is closed');
+    let settle!: Pick<Pending, 'resolve' | 'reject'>;
+    const committed = new Promise<WriteOutcome>((resolve, reject) => (settle = { resolve, reject }));
+    this.#queue.push({ item, ...settle });
+    this.#ensureLoop();
+    this.#wake?.();
+    return { committed };
+  }
+
+  /** Queues an item and resolves once its batch committed. */
+  async write(item: WriteItem): Promise<WriteOutcome> {
+    return (await this.submit(item)).committed;
+  }
+
+  /** After a failed batch a source's items are refused until its producer rewound and calls this. */
+  resetSource(sourceId: number): void {
+    this.#failedSources.delete(sourceId);
+  }
+
+  /** Flushes everything queued now, without waiting for the flush interval. */
+  async drain(): Promise<void> {
+    this.#draining += 1;
+    try {
+      this.#wake?.();
+      while (this.#queue.length > 0 || this.#inFlight > 0 || this.#spaceWaiters.length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        this.#wake?.();
+      }
+    } finally {
+      this.#draining -= 1;
+    }
+  }
+
+  /** Drains, then refuses further items. */
+  async close(): Promise<void> {
+    await this.drain();
+    this.#closed = true;
+    for (const waiter of this.#spaceWaiters.splice(0)) waiter();
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  #ensureLoop(): void {
+    this.#loop ??= this.#run().finally(() => {
+      this.#loop = undefined;
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#closed || this.#queue.length > 0) {
+      if (this.#queue.length === 0) {
+        if (this.#closed) return;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        continue;
+      }
+      if (this.#queue.length < this.#batchSize && this.#draining === 0 && !this.#closed) {
+        // Wait for company: a full batch, a drain, or the interval, whichever comes first.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.#flushIntervalMs);
+          this.#wake = () => {
+            if (this.#queue.length >= this.#batchSize || this.#draining > 0 || this.#closed) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+        });
+      }
+      const batch = this.#queue.splice(0, this.#batchSize);
+      this.#inFlight = batch.length;
+      for (const waiter of this.#spaceWaiters.splice(0, this.#queueSize - this.#queue.length)) waiter();
+      try {
+        await this.#commit(batch);
+      } finally {
+        this.#inFlight = 0;
+      }
+    }
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const live: Pending[] = [];
+    for (const p of batch) {
+      const sourceId = p.item.progress?.sourceId;
+      if (sourceId !== undefined && this.#failedSources.has(sourceId)) p.reject(new SourceRewindError(sourceId));
+      else live.push(p);
+    }
+    if (live.length === 0) return;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const hostIds = await this.#resolveHosts(live);
+        const { outcomes, summary } = await this.#db.write((tx) => this.#writeBatch(tx, live, hostIds));
+        live.forEach((p, i) => p.resolve(outcomes[i]!));
+        this.#onBatch?.(summary);
+        return;
+      } catch (error) {
+        // A host deleted since it was cached breaks the foreign key: refresh the cache, try once more.
+        if (attempt === 1 && error instanceof ConstraintViolationError && error.kind === 'foreign_key') {
+          this.#hosts.invalidate();
+          continue;
+        }
+        this.#logger.error({ error: (error as Error).message, items: live.length }, 'ingest batch failed');
+        for (const p of live) {
+          if (p.item.progress !== undefined) this.#failedSources.add(p.item.progress.sourceId);
+          p.reject(error);
+        }
+        return;
+      }
+    }
+  }
+
+  async #resolveHosts(batch: readonly Pending[]): Promise<(number | null)[]> {
+    return Promise.all(batch.map(({ item }) => (item.kind === 'entry' ? this.#hosts.hostId(item.projectUuid, item.entry.host_domain) : null)));
+  }
+
+  async #writeBatch(tx: WriteContext, batch: readonly Pending[], hostIds: readonly (number | null)[]): Promise<{ outcomes: WriteOutcome[]; summary: BatchSummary }> {
+    const now = this.#clock();
+    const outcomes: WriteOutcome[] = batch.map(({ item }) => (item.kind === 'reject' ? 'rejected' : 'progressed'));
+    const entryAt: number[] = [];
+    const rows: unknown[][] = [];
+    batch.forEach(({ item }, i) => {
+      if (item.kind !== 'entry') return;
+      entryAt.push(i);
+      const e = item.entry;
+      rows.push([
+        item.projectUuid, e.ts, e.source, e.level, hostIds[i], e.host_domain, e.remote_ip, e.client_ip, e.method, e.path, e.status, e.duration_ms,
+        e.size_bytes, e.bytes_read, e.user_agent, e.upstream, e.user_id, e.message, e.raw, e.waf_rule_id, e.waf_rule_message, e.waf_severity,
+        e.waf_anomaly_score, e.waf_transaction_id, e.waf_blocked, item.hash,
+      ]);
+    });
+    const inserted = rows.length === 0 ? [] : await tx.insertNew('log_entries', ENTRY_COLUMNS, rows, 'content_hash');
+    const stored: { projectUuid: string; entry: NormalisedEntry; hostId: number | null }[] = [];
+    inserted.forEach((isNew, n) => {
+      const i = entryAt[n]!;
+      outcomes[i] = isNew ? 'inserted' : 'duplicate';
+      const item = batch[i]!.item as Extract<WriteItem, { kind: 'entry' }>;
+      if (isNew) stored.push({ projectUuid: item.projectUuid, entry: item.entry, hostId: hostIds[i] ?? null });
+    });
+    await applyRollups(tx, rollupDeltas(stored));
+
+    const rejects = batch.flatMap(({ item }) => (item.kind === 'reject' ? [item] : []));
+    if (rejects.length > 0) {
+      await tx.insertMany(
+        'ingest_rejects',
+        ['project_uuid', 'ingest_source_id', 'source_name', 'reason', 'line_number', 'byte_offset', 'excerpt', 'created_at'],
+        rejects.map(({ projectUuid, reject: r }) => [projectUuid, r.sourceId, r.sourceName, r.reason, r.lineNumber, r.byteOffset, r.excerpt, now]),
+      );
+      // Bounded: keep the newest rows only.
+      const newest = await tx.db.selectFrom('ingest_rejects').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+      if (newest?.id != null) await tx.db.deleteFrom('ingest_rejects').where('id', '<=', Number(newest.id) - this.#rejectsCap).execute();
+    }
+
+    const perSource = new Map<number, { progress: SourceProgress; read: number; parsed: number; rejected: number; written: number }>();
+    batch.forEach(({ item }, i) => {
+      if (item.progress === undefined) return;
+      const s = perSource.get(item.progress.sourceId) ?? { progress: item.progress, read: 0, parsed: 0, rejected: 0, written: 0 };
+      s.progress = item.progress;
+      if (item.kind !== 'progress') s.read += 1;
+      if (item.kind === 'entry') s.parsed += 1;
+      if (item.kind === 'reject') s.rejected += 1;
+      if (outcomes[i] === 'inserted') s.written += 1;
+      perSource.set(item.progress.sourceId, s);
+    });
+    for (const [id, s] of perSource) {
+      await tx.db
+        .updateTable('ingest_sources')
+        .set((eb) => ({
+          byte_offset: s.progress.offset,
+          device: s.progress.device,
+          inode: s.progress.inode,
+          bytes_behind: s.progress.bytesBehind,
+          lines_read: eb('lines_read', '+', s.read),
+          lines_parsed: eb('lines_parsed', '+', s.parsed),
+          lines_rejected: eb('lines_rejected', '+', s.rejected),
+          lines_written: eb('lines_written', '+', s.written),
+          updated_at: now,
+        }))
+        .where('id', '=', id)
+        .execute();
+    }
+    return {
+      outcomes,
+      summary: {
+        items: batch.length,
+        inserted: stored.length,
+        duplicates: inserted.filter((x) => !x).length,
+        rejected: rejects.length,
+        entries: stored,
+      },
+    };
+  }
+}
