@@ -1,5 +1,5 @@
-import { emptyEntry, type NormalisedEntry, type ParseOutcome } from '../entry.js';
-import { FieldError, integer, parseJsonObject, text } from './fields.js';
+import { emptyEntry, type LineParser, type NormalisedEntry } from '../entry.js';
+import { integer, jsonLineParser, text } from './fields.js';
 
 /** One of Panoptes' own audit records: who did what to which target, before and after (secrets redacted). */
 export interface AuditEvent {
@@ -27,28 +27,21 @@ export function formatAuditEvent(event: AuditEvent): string {
 }
 
 /** Parses an audit line written by `formatAuditEvent`. */
-export function parseAudit(line: string): ParseOutcome {
-  const record = parseJsonObject(line);
-  if (typeof record === 'string') return { ok: false, reason: record };
-  try {
-    const ts = integer(record.ts, 'ts');
-    const actor = text(record.actor, 'actor');
-    const action = text(record.action, 'action');
-    const target = text(record.target, 'target');
-    if (ts === null || actor === null || action === null || target === null) {
-      return { ok: false, reason: 'not an audit entry: ts, actor, action and target are required' };
-    }
-    const entry = emptyEntry('audit', ts, line);
-    entry.level = 'info';
-    entry.user_id = actor;
-    entry.remote_ip = text(record.ip, 'ip');
-    entry.message = `${actor} ${action} ${target}`;
-    return { ok: true, entry };
-  } catch (error) {
-    if (error instanceof FieldError) return { ok: false, reason: error.message };
-    throw error;
+export const parseAudit: LineParser = jsonLineParser((record, line) => {
+  const ts = integer(record.ts, 'ts');
+  const actor = text(record.actor, 'actor');
+  const action = text(record.action, 'action');
+  const target = text(record.target, 'target');
+  if (ts === null || actor === null || action === null || target === null) {
+    return { ok: false, reason: 'not an audit entry: ts, actor, action and target are required' };
   }
-}
+  const entry = emptyEntry('audit', ts, line);
+  entry.level = 'info';
+  entry.user_id = actor;
+  entry.remote_ip = text(record.ip, 'ip');
+  entry.message = `${actor} ${action} ${target}`;
+  return { ok: true, entry };
+});
 
 /** The entry for an audit event, for callers that write it in the same transaction as the change. */
 export function auditEntry(event: AuditEvent): NormalisedEntry {

@@ -1,5 +1,5 @@
-import { emptyEntry, type ParseOutcome } from '../entry.js';
-import { FieldError, header, hostWithoutPort, integer, nonEmpty, number, object, parseJsonObject, secondsToMs, text, type Json } from './fields.js';
+import { emptyEntry, type LineParser } from '../entry.js';
+import { FieldError, header, hostWithoutPort, integer, nonEmpty, number, object, jsonLineParser, secondsToMs, text, type Json } from './fields.js';
 
 /** Request fields shared by Caddy's access and error logs. */
 function requestFields(entry: ReturnType<typeof emptyEntry>, request: Json | null): void {
@@ -23,46 +23,32 @@ function timestamp(record: Json): number {
  * proto, method, host, uri, headers}`, `status`, `size`, `bytes_read`, `user_id`, and an upstream
  * only where the operator added one (`upstream`, `upstream_addr` or `upstream_host`).
  */
-export function parseCaddyAccess(line: string): ParseOutcome {
-  const record = parseJsonObject(line);
-  if (typeof record === 'string') return { ok: false, reason: record };
-  try {
-    const request = object(record.request, 'request');
-    if (request === null) return { ok: false, reason: 'not a Caddy access entry: request is missing' };
-    const entry = emptyEntry('caddy_access', timestamp(record), line);
-    entry.level = text(record.level, 'level');
-    requestFields(entry, request);
-    entry.status = integer(record.status, 'status');
-    const duration = number(record.duration, 'duration');
-    entry.duration_ms = duration === null ? null : Math.round(duration * 1e6) / 1e3;
-    entry.size_bytes = integer(record.size, 'size');
-    entry.bytes_read = integer(record.bytes_read, 'bytes_read');
-    entry.user_id = nonEmpty(record.user_id, 'user_id');
-    entry.upstream = text(record.upstream ?? record.upstream_addr ?? record.upstream_host, 'upstream');
-    return { ok: true, entry };
-  } catch (error) {
-    if (error instanceof FieldError) return { ok: false, reason: error.message };
-    throw error;
-  }
-}
+export const parseCaddyAccess: LineParser = jsonLineParser((record, line) => {
+  const request = object(record.request, 'request');
+  if (request === null) return { ok: false, reason: 'not a Caddy access entry: request is missing' };
+  const entry = emptyEntry('caddy_access', timestamp(record), line);
+  entry.level = text(record.level, 'level');
+  requestFields(entry, request);
+  entry.status = integer(record.status, 'status');
+  const duration = number(record.duration, 'duration');
+  entry.duration_ms = duration === null ? null : Math.round(duration * 1e6) / 1e3;
+  entry.size_bytes = integer(record.size, 'size');
+  entry.bytes_read = integer(record.bytes_read, 'bytes_read');
+  entry.user_id = nonEmpty(record.user_id, 'user_id');
+  entry.upstream = text(record.upstream ?? record.upstream_addr ?? record.upstream_host, 'upstream');
+  return { ok: true, entry };
+});
 
 /** Caddy's default (error and runtime) log: `level`, `ts`, `logger`, `msg`, and the request when there is one. */
-export function parseCaddyError(line: string): ParseOutcome {
-  const record = parseJsonObject(line);
-  if (typeof record === 'string') return { ok: false, reason: record };
-  try {
-    const message = text(record.msg, 'msg');
-    if (message === null) return { ok: false, reason: 'not a Caddy log entry: msg is missing' };
-    const entry = emptyEntry('caddy_error', timestamp(record), line);
-    entry.level = text(record.level, 'level');
-    entry.message = message;
-    requestFields(entry, object(record.request, 'request'));
-    entry.status = integer(record.status, 'status');
-    const duration = number(record.duration, 'duration');
-    entry.duration_ms = duration === null ? null : Math.round(duration * 1e6) / 1e3;
-    return { ok: true, entry };
-  } catch (error) {
-    if (error instanceof FieldError) return { ok: false, reason: error.message };
-    throw error;
-  }
-}
+export const parseCaddyError: LineParser = jsonLineParser((record, line) => {
+  const message = text(record.msg, 'msg');
+  if (message === null) return { ok: false, reason: 'not a Caddy log entry: msg is missing' };
+  const entry = emptyEntry('caddy_error', timestamp(record), line);
+  entry.level = text(record.level, 'level');
+  entry.message = message;
+  requestFields(entry, object(record.request, 'request'));
+  entry.status = integer(record.status, 'status');
+  const duration = number(record.duration, 'duration');
+  entry.duration_ms = duration === null ? null : Math.round(duration * 1e6) / 1e3;
+  return { ok: true, entry };
+});

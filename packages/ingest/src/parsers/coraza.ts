@@ -1,6 +1,6 @@
-import { emptyEntry, type ParseOutcome } from '../entry.js';
-import { FieldError, header, hostWithoutPort, integer, number, object, parseJsonObject, text, type Json } from './fields.js';
-import { severityName, summariseMatches, type RuleMatch } from './waf.js';
+import { emptyEntry, type LineParser } from '../entry.js';
+import { FieldError, header, hostWithoutPort, integer, number, object, jsonLineParser, text, type Json } from './fields.js';
+import { applyMatches, type RuleMatch } from './waf.js';
 
 /** `unix_timestamp` in whatever unit the writer used (Coraza writes nanoseconds) to epoch ms. */
 function epochToMs(value: number): number {
@@ -22,52 +22,39 @@ function parseCorazaTime(value: string): number | null {
  * is_interrupted}` and top-level `messages[].data.{id, msg, severity}` (integers). Structured
  * messages appear only with audit part K. One transaction is one entry, as for ModSecurity.
  */
-export function parseCorazaAudit(line: string): ParseOutcome {
-  const record = parseJsonObject(line);
-  if (typeof record === 'string') return { ok: false, reason: record };
-  try {
-    const tx = object(record.transaction, 'transaction');
-    if (tx === null) return { ok: false, reason: 'not a Coraza audit entry: transaction is missing' };
-    // Nanoseconds exceed exact JSON numbers: a float is precise enough for milliseconds.
-    const unix = number(tx.unix_timestamp, 'transaction.unix_timestamp');
-    const stamp = text(tx.timestamp, 'transaction.timestamp');
-    const ts = unix !== null ? epochToMs(unix) : stamp !== null ? parseCorazaTime(stamp) : null;
-    if (ts === null) return { ok: false, reason: 'transaction.unix_timestamp and transaction.timestamp are missing or unreadable' };
-    const request = object(tx.request, 'transaction.request');
-    const response = object(tx.response, 'transaction.response');
-    const headers = object(request?.headers, 'transaction.request.headers');
-    const rawMessages = record.messages ?? [];
-    if (!Array.isArray(rawMessages)) throw new FieldError('messages is not a list');
-    const matches: RuleMatch[] = rawMessages.map((m: unknown, i) => {
-      const message = object(m, `messages[${i}]`) ?? {};
-      const data: Json = object(message.data, `messages[${i}].data`) ?? {};
-      return {
-        id: integer(data.id, `messages[${i}].data.id`),
-        message: text(data.msg, `messages[${i}].data.msg`) ?? text(message.message, `messages[${i}].message`) ?? '',
-        severity: integer(data.severity, `messages[${i}].data.severity`),
-      };
-    });
-    const summary = summariseMatches(matches);
-    const entry = emptyEntry('waf_audit', ts, line);
-    entry.remote_ip = text(tx.client_ip, 'transaction.client_ip');
-    entry.method = text(request?.method, 'transaction.request.method');
-    entry.path = text(request?.uri, 'transaction.request.uri');
-    entry.host_domain = hostWithoutPort(header(headers, 'Host') ?? text(tx.host, 'transaction.host'));
-    entry.user_agent = header(headers, 'User-Agent');
-    entry.status = integer(response?.status, 'transaction.response.status');
-    entry.waf_transaction_id = text(tx.id, 'transaction.id');
-    entry.waf_rule_id = summary.primary?.id ?? null;
-    entry.waf_rule_message = summary.primary?.message ?? null;
-    entry.waf_severity = severityName(summary.primary?.severity ?? null);
-    entry.level = entry.waf_severity;
-    entry.waf_anomaly_score = summary.anomalyScore;
-    const interrupted = tx.is_interrupted;
-    if (interrupted !== undefined && interrupted !== null && typeof interrupted !== 'boolean') throw new FieldError('transaction.is_interrupted is not a boolean');
-    entry.waf_blocked = interrupted === true;
-    entry.message = summary.message;
-    return { ok: true, entry };
-  } catch (error) {
-    if (error instanceof FieldError) return { ok: false, reason: error.message };
-    throw error;
-  }
-}
+export const parseCorazaAudit: LineParser = jsonLineParser((record, line) => {
+  const tx = object(record.transaction, 'transaction');
+  if (tx === null) return { ok: false, reason: 'not a Coraza audit entry: transaction is missing' };
+  // Nanoseconds exceed exact JSON numbers: a float is precise enough for milliseconds.
+  const unix = number(tx.unix_timestamp, 'transaction.unix_timestamp');
+  const stamp = text(tx.timestamp, 'transaction.timestamp');
+  const ts = unix !== null ? epochToMs(unix) : stamp !== null ? parseCorazaTime(stamp) : null;
+  if (ts === null) return { ok: false, reason: 'transaction.unix_timestamp and transaction.timestamp are missing or unreadable' };
+  const request = object(tx.request, 'transaction.request');
+  const response = object(tx.response, 'transaction.response');
+  const headers = object(request?.headers, 'transaction.request.headers');
+  const rawMessages = record.messages ?? [];
+  if (!Array.isArray(rawMessages)) throw new FieldError('messages is not a list');
+  const matches: RuleMatch[] = rawMessages.map((m: unknown, i) => {
+    const message = object(m, `messages[${i}]`) ?? {};
+    const data: Json = object(message.data, `messages[${i}].data`) ?? {};
+    return {
+      id: integer(data.id, `messages[${i}].data.id`),
+      message: text(data.msg, `messages[${i}].data.msg`) ?? text(message.message, `messages[${i}].message`) ?? '',
+      severity: integer(data.severity, `messages[${i}].data.severity`),
+    };
+  });
+  const entry = emptyEntry('waf_audit', ts, line);
+  entry.remote_ip = text(tx.client_ip, 'transaction.client_ip');
+  entry.method = text(request?.method, 'transaction.request.method');
+  entry.path = text(request?.uri, 'transaction.request.uri');
+  entry.host_domain = hostWithoutPort(header(headers, 'Host') ?? text(tx.host, 'transaction.host'));
+  entry.user_agent = header(headers, 'User-Agent');
+  entry.status = integer(response?.status, 'transaction.response.status');
+  entry.waf_transaction_id = text(tx.id, 'transaction.id');
+  applyMatches(entry, matches);
+  const interrupted = tx.is_interrupted;
+  if (interrupted !== undefined && interrupted !== null && typeof interrupted !== 'boolean') throw new FieldError('transaction.is_interrupted is not a boolean');
+  entry.waf_blocked = interrupted === true;
+  return { ok: true, entry };
+});

@@ -1,3 +1,5 @@
+import type { LineParser, ParseOutcome } from '../entry.js';
+
 /**
  * Typed reads from parsed JSON. Each throws a FieldError naming the field when a value is present
  * but of the wrong type; absent values are null. Log content is attacker-controlled: nothing here
@@ -84,4 +86,18 @@ export function parseJsonObject(line: string): Json | string {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   return value as Json;
+}
+
+/** A parser of JSON lines: malformed JSON and FieldErrors become refusals with their reason. */
+export function jsonLineParser(read: (record: Json, line: string) => ParseOutcome): LineParser {
+  return (line) => {
+    const record = parseJsonObject(line);
+    if (typeof record === 'string') return { ok: false, reason: record };
+    try {
+      return read(record, line);
+    } catch (error) {
+      if (error instanceof FieldError) return { ok: false, reason: error.message };
+      throw error;
+    }
+  };
 }

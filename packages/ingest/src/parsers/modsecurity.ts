@@ -1,6 +1,6 @@
-import { emptyEntry, type ParseOutcome } from '../entry.js';
-import { FieldError, header, hostWithoutPort, integer, integerLike, object, parseJsonObject, text, type Json } from './fields.js';
-import { severityName, summariseMatches, type RuleMatch } from './waf.js';
+import { emptyEntry, type LineParser } from '../entry.js';
+import { FieldError, header, hostWithoutPort, integer, integerLike, object, jsonLineParser, text, type Json } from './fields.js';
+import { applyMatches, type RuleMatch } from './waf.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -19,48 +19,35 @@ export function parseModSecurityTime(value: string): number | null {
  * matches in `transaction.messages[].details` (rule id and severity as strings). One transaction is
  * one entry; see `summariseMatches`.
  */
-export function parseModSecurityAudit(line: string): ParseOutcome {
-  const record = parseJsonObject(line);
-  if (typeof record === 'string') return { ok: false, reason: record };
-  try {
-    const tx = object(record.transaction, 'transaction');
-    if (tx === null) return { ok: false, reason: 'not a ModSecurity audit entry: transaction is missing' };
-    const stamp = text(tx.time_stamp, 'transaction.time_stamp');
-    const ts = stamp === null ? null : parseModSecurityTime(stamp);
-    if (ts === null) return { ok: false, reason: 'transaction.time_stamp is missing or not a ModSecurity time' };
-    const request = object(tx.request, 'transaction.request');
-    const response = object(tx.response, 'transaction.response');
-    const headers = object(request?.headers, 'transaction.request.headers');
-    const rawMessages = tx.messages ?? [];
-    if (!Array.isArray(rawMessages)) throw new FieldError('transaction.messages is not a list');
-    const matches: RuleMatch[] = rawMessages.map((m: unknown, i) => {
-      const message = object(m, `transaction.messages[${i}]`) ?? {};
-      const details: Json = object(message.details, `transaction.messages[${i}].details`) ?? {};
-      return {
-        id: integerLike(details.ruleId, 'ruleId'),
-        message: text(message.message, 'message') ?? '',
-        severity: integerLike(details.severity, 'severity'),
-      };
-    });
-    const summary = summariseMatches(matches);
-    const entry = emptyEntry('waf_audit', ts, line);
-    entry.remote_ip = text(tx.client_ip, 'transaction.client_ip');
-    entry.method = text(request?.method, 'transaction.request.method');
-    entry.path = text(request?.uri, 'transaction.request.uri');
-    entry.host_domain = hostWithoutPort(header(headers, 'Host'));
-    entry.user_agent = header(headers, 'User-Agent');
-    entry.status = integer(response?.http_code, 'transaction.response.http_code');
-    entry.waf_transaction_id = text(tx.unique_id, 'transaction.unique_id');
-    entry.waf_rule_id = summary.primary?.id ?? null;
-    entry.waf_rule_message = summary.primary?.message ?? null;
-    entry.waf_severity = severityName(summary.primary?.severity ?? null);
-    entry.level = entry.waf_severity;
-    entry.waf_anomaly_score = summary.anomalyScore;
-    entry.waf_blocked = matches.length > 0 && entry.status !== null && entry.status >= 400 && (summary.matchedBlockingRule || entry.status === 403);
-    entry.message = summary.message;
-    return { ok: true, entry };
-  } catch (error) {
-    if (error instanceof FieldError) return { ok: false, reason: error.message };
-    throw error;
-  }
-}
+export const parseModSecurityAudit: LineParser = jsonLineParser((record, line) => {
+  const tx = object(record.transaction, 'transaction');
+  if (tx === null) return { ok: false, reason: 'not a ModSecurity audit entry: transaction is missing' };
+  const stamp = text(tx.time_stamp, 'transaction.time_stamp');
+  const ts = stamp === null ? null : parseModSecurityTime(stamp);
+  if (ts === null) return { ok: false, reason: 'transaction.time_stamp is missing or not a ModSecurity time' };
+  const request = object(tx.request, 'transaction.request');
+  const response = object(tx.response, 'transaction.response');
+  const headers = object(request?.headers, 'transaction.request.headers');
+  const rawMessages = tx.messages ?? [];
+  if (!Array.isArray(rawMessages)) throw new FieldError('transaction.messages is not a list');
+  const matches: RuleMatch[] = rawMessages.map((m: unknown, i) => {
+    const message = object(m, `transaction.messages[${i}]`) ?? {};
+    const details: Json = object(message.details, `transaction.messages[${i}].details`) ?? {};
+    return {
+      id: integerLike(details.ruleId, 'ruleId'),
+      message: text(message.message, 'message') ?? '',
+      severity: integerLike(details.severity, 'severity'),
+    };
+  });
+  const entry = emptyEntry('waf_audit', ts, line);
+  entry.remote_ip = text(tx.client_ip, 'transaction.client_ip');
+  entry.method = text(request?.method, 'transaction.request.method');
+  entry.path = text(request?.uri, 'transaction.request.uri');
+  entry.host_domain = hostWithoutPort(header(headers, 'Host'));
+  entry.user_agent = header(headers, 'User-Agent');
+  entry.status = integer(response?.http_code, 'transaction.response.http_code');
+  entry.waf_transaction_id = text(tx.unique_id, 'transaction.unique_id');
+  const summary = applyMatches(entry, matches);
+  entry.waf_blocked = matches.length > 0 && entry.status !== null && entry.status >= 400 && (summary.matchedBlockingRule || entry.status === 403);
+  return { ok: true, entry };
+});

@@ -1,4 +1,5 @@
 /** What the WAF parsers share: choosing the rule that names an entry and reading CRS's score. */
+import type { emptyEntry } from '../entry.js';
 
 /** Syslog severities, as ModSecurity and Coraza number them. */
 const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
@@ -48,4 +49,16 @@ export function summariseMatches(matches: readonly RuleMatch[]): WafSummary {
     matchedBlockingRule: matches.some((m) => m.id !== null && BLOCKING_RULES.has(m.id)),
     message: listed === '' ? null : listed.length > MAX_MESSAGE ? `${listed.slice(0, MAX_MESSAGE)}...` : listed,
   };
+}
+
+/** Fills an entry's WAF fields from the matched rules; returns the summary for the verdict. */
+export function applyMatches(entry: ReturnType<typeof emptyEntry>, matches: readonly RuleMatch[]): WafSummary {
+  const summary = summariseMatches(matches);
+  entry.waf_rule_id = summary.primary?.id ?? null;
+  entry.waf_rule_message = summary.primary?.message ?? null;
+  entry.waf_severity = severityName(summary.primary?.severity ?? null);
+  entry.level = entry.waf_severity;
+  entry.waf_anomaly_score = summary.anomalyScore;
+  entry.message = summary.message;
+  return summary;
 }
