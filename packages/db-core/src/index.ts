@@ -25,5 +25,6 @@ export { deleteInChunks, type ChunkedDeleteOptions } from './chunked-delete.js';
 export { jsonColumn, type JsonColumn, type Parser } from './json-column.js';
 export { silentLogger, type Logger } from './logger.js';
 export { redactUrl } from './postgres/open.js';
+export { acquireWriterLock } from './sqlite/writer-lock.js';
 export type { Catalog, CatalogColumn, CatalogForeignKey, CatalogIndex, CatalogTable, ColumnFamily, OnDelete } from './catalog.js';
 export * from './schema/index.js';

@@ -95,6 +95,8 @@ describe('WAL growth [sqlite]', () => {
     });
     expect(grown).toBeGreaterThan(limit);
     await writeBatch(99);
+    // The checkpoint runs in a worker thread: the writer does not wait for it.
+    for (let i = 0; i < 250 && wal() > 0; i += 1) await new Promise((r) => setTimeout(r, 20));
     expect(wal()).toBe(0);
     const result = await db.checkpoint();
     expect(result).toEqual({ completed: true, walBytesAfter: 0 });

@@ -13,6 +13,7 @@ import type { Schema } from '../schema/index.js';
 import { likePattern, type DialectCapabilities, type DialectHelpers } from '../write-context.js';
 import { applyConnectionPragmas, DEFAULT_JOURNAL_SIZE_LIMIT, readPragmas } from './pragmas.js';
 import { ReaderPool } from './reader-pool.js';
+import { Checkpointer } from './checkpointer.js';
 import { SqliteWriter } from './writer.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -38,15 +39,11 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Pa
   let writer: SqliteWriter | undefined;
   let readers: ReaderPool | undefined;
   try {
-    let lastCheckpoint = clock();
-    const maybeCheckpoint = (): void => {
-      if (writer === undefined || readers === undefined || readers.busy > 0) return;
-      const walBytes = walSize(path);
-      if (walBytes === 0) return;
-      if (walBytes < journalSizeLimit && clock() - lastCheckpoint < checkpointIntervalMs) return;
-      lastCheckpoint = clock();
-      const result = truncateCheckpoint(writer.connection, path);
-      if (!result.completed) logger.debug({ walBytes: result.walBytesAfter }, 'WAL checkpoint could not finish: a reader holds a snapshot');
+    const checkpointer = readOnly ? undefined : new Checkpointer(path, { journalSizeLimit, intervalMs: checkpointIntervalMs, clock, logger });
+    const afterUnit = (): void => {
+      if (checkpointer?.healthy === true) checkpointer.afterCommit();
+      // Without its worker the writer falls back to SQLite's own automatic checkpoints.
+      else if (writer !== undefined) writer.connection.raw.pragma('wal_autocheckpoint = 1000');
     };
     if (!readOnly) {
       const raw = new Database(path);
@@ -55,9 +52,11 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Pa
       if (Number(raw.pragma('page_count', { simple: true })) === 0) raw.pragma('auto_vacuum = INCREMENTAL');
       raw.pragma('journal_mode = WAL');
       applyConnectionPragmas(raw, journalSizeLimit);
+      // Checkpoints run in the checkpointer's worker, never on this (main-thread) connection.
+      raw.pragma('wal_autocheckpoint = 0');
       let guard: () => void = () => {};
       const connection = new SqliteConnection(raw, () => guard());
-      writer = new SqliteWriter(connection, capabilities, helpers, maybeCheckpoint);
+      writer = new SqliteWriter(connection, capabilities, helpers, afterUnit);
       guard = writer.guard;
     }
     const readerCount = Math.max(1, options.connections ?? 2);
@@ -110,12 +109,9 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Pa
         }
       },
       checkpoint: async (): Promise<CheckpointResult> => {
-        if (!activeWriter) return { completed: false, walBytesAfter: walSize(path) };
-        // Through the writer queue, so it never lands inside a unit's transaction.
-        let result: CheckpointResult = { completed: false, walBytesAfter: 0 };
-        await activeWriter.run(() => {}, { around: { before: () => {}, after: () => (result = truncateCheckpoint(activeWriter.connection, path)) } });
-        lastCheckpoint = clock();
-        return result;
+        if (!checkpointer) return { completed: false, walBytesAfter: walSize(path) };
+        const completed = await checkpointer.run('TRUNCATE');
+        return { completed, walBytesAfter: walSize(path) };
       },
       reclaimSpace: async (maxPages = 1000) => {
         if (!activeWriter) return refuseReadOnly();
@@ -148,7 +144,8 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Pa
         closed = true;
         if (activeWriter) {
           await activeWriter.close();
-          truncateCheckpoint(activeWriter.connection, path);
+          await checkpointer?.close();
+          truncateCheckpoint(activeWriter.connection);
           activeWriter.connection.close();
         }
         await read.destroy();
@@ -177,14 +174,9 @@ function walSize(path: string): number {
   }
 }
 
-/** A TRUNCATE checkpoint that gives up at once instead of waiting on a reader's snapshot. */
-function truncateCheckpoint(connection: SqliteConnection, path: string): CheckpointResult {
+/** At close: folds the WAL into the file, giving up at once if another process reads a snapshot. */
+function truncateCheckpoint(connection: SqliteConnection): void {
   const raw = connection.raw;
   raw.pragma('busy_timeout = 0');
-  try {
-    const [row] = raw.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-    return { completed: row?.busy === 0, walBytesAfter: walSize(path) };
-  } finally {
-    raw.pragma('busy_timeout = 5000');
-  }
+  raw.pragma('wal_checkpoint(TRUNCATE)');
 }

@@ -16,10 +16,6 @@ export class ReaderPool implements ConnectionSource {
     this.#idle = [...connections];
   }
 
-  get busy(): number {
-    return this.#all.length - this.#idle.length;
-  }
-
   get connections(): readonly SqliteConnection[] {
     return this.#all;
   }

@@ -50,3 +50,12 @@ export class WriterLock {
     if (this.#raw.open) this.#raw.close();
   }
 }
+
+/**
+ * Takes the writer lock of a SQLite file without opening the database: for tools that replace the
+ * file at boot (a restore) and must be sure no Panoptes process has it open.
+ */
+export async function acquireWriterLock(databasePath: string, waitMs = 0): Promise<{ release(): void }> {
+  const lock = await WriterLock.acquire(databasePath, waitMs);
+  return { release: () => lock.release() };
+}

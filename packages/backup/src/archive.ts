@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import tar from 'tar-stream';
+import { BackupError } from './errors.js';
+import { DATABASE_ENTRIES, METADATA_ENTRY, parseMetadata, type ArchiveMetadata } from './metadata.js';
+
+const MAX_METADATA_BYTES = 1024 * 1024;
+
+/**
+ * Writes `metadata.json` and the database file into a gzipped tar, streamed (the database is never
+ * in memory), and returns the archive's SHA-256 computed on the way. Any error of any stage,
+ * closing the file included, rejects.
+ */
+export async function writeArchive(options: {
+  readonly target: string;
+  readonly metadata: ArchiveMetadata;
+  readonly databaseFile: string;
+  readonly gzipLevel: number;
+}): Promise<{ sha256: string; size: number }> {
+  const pack = tar.pack();
+  const hash = createHash('sha256');
+  const hashing = new PassThrough({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  const written = pipeline(pack, createGzip({ level: options.gzipLevel }), hashing, createWriteStream(options.target, { flags: 'wx', mode: 0o600 }));
+  const metadata = Buffer.from(JSON.stringify(options.metadata, null, 2));
+  const mtime = new Date(options.metadata.created_at);
+  await new Promise<void>((resolve, reject) => pack.entry({ name: METADATA_ENTRY, size: metadata.length, mode: 0o600, mtime }, metadata, (e) => (e ? reject(e) : resolve())));
+  const { size } = await stat(options.databaseFile);
+  const name = DATABASE_ENTRIES[options.metadata.dialect];
+  const entry = pack.entry({ name, size, mode: 0o600, mtime }, () => {});
+  await pipeline(createReadStream(options.databaseFile), entry);
+  pack.finalize();
+  await written;
+  return { sha256: hash.digest('hex'), size: (await stat(options.target)).size };
+}
+
+/**
+ * Extracts an archive into `dir`, accepting only the two expected regular files: an absolute path,
+ * `..`, a folder, a link, a duplicate or any other name refuses the whole archive (ARCHIVE_UNSAFE).
+ * Truncated or corrupt archives are ARCHIVE_CORRUPT.
+ */
+export async function extractArchive(archive: string, dir: string): Promise<{ metadata: ArchiveMetadata; databaseFile: string }> {
+  const extract = tar.extract();
+  let metadataText: string | undefined;
+  let databaseFile: string | undefined;
+  const seen = new Set<string>();
+  const consume = (async () => {
+    try {
+      await readEntries();
+    } catch (error) {
+      extract.destroy(error as Error);
+      throw error;
+    }
+  })();
+  async function readEntries(): Promise<void> {
+    for await (const entry of extract) {
+      const { name, type } = entry.header;
+      const allowed = name === METADATA_ENTRY || name === DATABASE_ENTRIES.sqlite || name === DATABASE_ENTRIES.postgres;
+      if (!allowed || type !== 'file' || seen.has(name)) {
+        entry.resume();
+        throw new BackupError('ARCHIVE_UNSAFE', `the archive holds an unexpected entry (${type ?? 'unknown'} ${JSON.stringify(name.slice(0, 200))}): refused`);
+      }
+      seen.add(name);
+      if (name === METADATA_ENTRY) {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        for await (const chunk of entry as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > MAX_METADATA_BYTES) throw new BackupError('ARCHIVE_UNSAFE', 'metadata.json is implausibly large');
+          chunks.push(chunk);
+        }
+        metadataText = Buffer.concat(chunks).toString('utf8');
+      } else {
+        databaseFile = join(dir, name);
+        await pipeline(entry, createWriteStream(databaseFile, { flags: 'wx', mode: 0o600 }));
+      }
+    }
+  }
+  try {
+    await Promise.all([pipeline(createReadStream(archive), createGunzip(), extract), consume]);
+  } catch (error) {
+    if (error instanceof BackupError) throw error;
+    throw new BackupError('ARCHIVE_CORRUPT', `the archive cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  if (metadataText === undefined || databaseFile === undefined) throw new BackupError('ARCHIVE_CORRUPT', 'the archive lacks metadata.json or the database');
+  const metadata = parseMetadata(metadataText);
+  if (!databaseFile.endsWith(DATABASE_ENTRIES[metadata.dialect])) throw new BackupError('ARCHIVE_CORRUPT', `the archive's database does not match its dialect (${metadata.dialect})`);
+  return { metadata, databaseFile };
+}
+
+/** Reads only `metadata.json` (the first entry) of an archive. */
+export async function readArchiveMetadata(archive: string): Promise<ArchiveMetadata> {
+  const source = createReadStream(archive);
+  const extract = tar.extract();
+  const reading = pipeline(source, createGunzip(), extract).catch(() => {});
+  try {
+    for await (const entry of extract) {
+      if (entry.header.name !== METADATA_ENTRY || entry.header.type !== 'file' || (entry.header.size ?? 0) > MAX_METADATA_BYTES) break;
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry as AsyncIterable<Buffer>) chunks.push(chunk);
+      return parseMetadata(Buffer.concat(chunks).toString('utf8'));
+    }
+    throw new BackupError('ARCHIVE_CORRUPT', 'the archive does not start with metadata.json');
+  } finally {
+    source.destroy();
+    extract.destroy();
+    await reading;
+  }
+}

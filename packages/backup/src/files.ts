@@ -1,0 +1,52 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { BackupError } from './errors.js';
+
+/** Archive names Panoptes writes; anything else coming from a request is refused. */
+export const ARCHIVE_NAME = /^panoptes-\d{8}-\d{6}-\d{3}-(manual|scheduled|upload)(-[a-z0-9]{6})?\.tar\.gz$/;
+export const TEMP_PREFIX = '.tmp-';
+
+/** The archive name for a backup made at `now`. */
+export function archiveName(kind: 'manual' | 'scheduled' | 'upload', now: number): string {
+  const iso = new Date(now).toISOString(); // 2026-11-24T06:41:14.123Z
+  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${iso.slice(20, 23)}`;
+  return `panoptes-${stamp}-${kind}-${randomBytes(3).toString('hex')}.tar.gz`;
+}
+
+/** A temporary file name inside the backups folder (cleaned up at start if a crash left it). */
+export function tempName(suffix: string): string {
+  return `${TEMP_PREFIX}${randomBytes(8).toString('hex')}${suffix}`;
+}
+
+/**
+ * The absolute path of an archive named by a user, refused unless the name is one of ours and the
+ * path stays inside the backups folder.
+ */
+export function archivePath(backupsDir: string, name: string): string {
+  if (name !== basename(name) || !ARCHIVE_NAME.test(name)) {
+    throw new BackupError('INVALID_BACKUP_NAME', `not a Panoptes backup file name: ${JSON.stringify(name.slice(0, 100))}`);
+  }
+  const root = resolve(backupsDir);
+  const path = resolve(root, name);
+  if (!path.startsWith(root + sep)) throw new BackupError('INVALID_BACKUP_NAME', 'the backup file name leaves the backups folder');
+  return path;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** Flushes a file, or a folder's entries, to disk. */
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
