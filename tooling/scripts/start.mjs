@@ -11,7 +11,7 @@ if (existsSync(api)) {
 console.log(
   [
     'Panoptes: the server (apps/api) is not built yet, so there is no panel to start.',
-    'What is here: the storage spine (@panoptes/db-core, @panoptes/migrations).',
+    'What is here: the domain packages (db-core, migrations, crypto, ingest, notifications, backup).',
     'Run `npm test` to run every suite on SQLite and Postgres.',
   ].join('\n'),
 );
