@@ -6,7 +6,13 @@ import { ensureInstalled, root, run, pinnedPnpm } from './package-manager.mjs';
 ensureInstalled();
 const api = join(root, 'apps', 'api', 'package.json');
 if (existsSync(api)) {
-  process.exit(run('npx', ['--yes', pinnedPnpm(), '--filter', '@panoptes/api', 'start', ...process.argv.slice(2)]));
+  // The server runs in apps/api: keep the embedded default's paths relative to where npm start was run.
+  const env = {
+    ...process.env,
+    PANOPTES_DATA_DIR: process.env.PANOPTES_DATA_DIR ?? join(process.cwd(), 'data'),
+    PANOPTES_MASTER_KEY_FILE: process.env.PANOPTES_MASTER_KEY_FILE ?? join(process.cwd(), 'panoptes.key'),
+  };
+  process.exit(run('npx', ['--yes', pinnedPnpm(), '--filter', '@panoptes/api', 'start', ...process.argv.slice(2)], { env }));
 }
 console.log(
   [

@@ -22,6 +22,7 @@ export class WriterLock {
       try {
         raw.pragma('busy_timeout = 0');
         raw.pragma('locking_mode = EXCLUSIVE');
+        raw.pragma('journal_mode = MEMORY'); // no -journal file beside the lock
         raw.exec('BEGIN EXCLUSIVE');
         raw.exec('CREATE TABLE IF NOT EXISTS writer (pid INTEGER NOT NULL, since INTEGER NOT NULL)');
         raw.exec('DELETE FROM writer');

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The installed `panoptes` binary runs the compiled CLI.
+import '../dist/cli.js';

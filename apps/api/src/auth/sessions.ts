@@ -1,0 +1,63 @@
+import { createHmac } from 'node:crypto';
+import type { Database, UsersTable } from '@panoptes/db-core';
+import { generateToken, hashToken } from '@panoptes/crypto';
+import type { Selectable } from 'kysely';
+
+export const SESSION_COOKIE = 'panoptes_session';
+export type User = Selectable<UsersTable>;
+
+export interface SessionLimits {
+  readonly idleMs: number;
+  readonly absoluteMs: number;
+}
+
+/** Starts a session: a random token for the cookie, only its hash in the database. */
+export async function createSession(db: Database, userId: number, meta: { readonly ip: string | null; readonly userAgent: string | null; readonly now: number; readonly limits: SessionLimits }): Promise<string> {
+  const token = generateToken('session');
+  await db.write((tx) =>
+    tx.db
+      .insertInto('sessions')
+      .values({
+        user_id: userId,
+        token_hash: hashToken(token),
+        remote_ip: meta.ip,
+        user_agent: meta.userAgent?.slice(0, 300) ?? null,
+        created_at: meta.now,
+        last_seen_at: meta.now,
+        expires_at: meta.now + meta.limits.absoluteMs,
+      })
+      .execute(),
+  );
+  return token;
+}
+
+/** The live session and its user for a cookie token; idle and absolute expiry enforced. */
+export async function resolveSession(db: Database, token: string, now: number, limits: SessionLimits): Promise<{ sessionId: number; user: User } | null> {
+  const row = await db.read
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.id as session_id', 's.last_seen_at', 's.expires_at'])
+    .selectAll('u')
+    .where('s.token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (row === undefined || row.expires_at <= now || row.last_seen_at + limits.idleMs <= now || row.disabled) return null;
+  if (now - row.last_seen_at > 60_000) {
+    await db.write((tx) => tx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.session_id).execute());
+  }
+  const { session_id: sessionId, last_seen_at: _seen, expires_at: _expires, ...user } = row;
+  return { sessionId, user: user as User };
+}
+
+/** The CSRF token of a session: derived from its secret, so nothing else needs storing. */
+export function csrfToken(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('panoptes csrf v1').digest('base64url');
+}
+
+/** Reads one cookie from a Cookie header. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}

@@ -1,0 +1,60 @@
+import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
+import { z } from 'zod';
+import { LOG_SOURCES, PanoptesError, type DialectHelpers, type Schema } from '@panoptes/db-core';
+
+/** The search filters of the log browser, from the query string. */
+export const logFilters = z.object({
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+  source: z.enum(LOG_SOURCES).optional(),
+  host: z.string().min(1).max(253).optional(),
+  status: z.coerce.number().int().min(0).max(999).optional(),
+  statusClass: z.coerce.number().int().min(1).max(5).optional(),
+  method: z.string().regex(/^[A-Z]{1,16}$/, 'an HTTP method in capitals').optional(),
+  /** An address, or an IPv4 prefix on an octet boundary (/8, /16, /24, /32). */
+  ip: z.string().regex(/^[0-9a-fA-F:.]+(\/(8|16|24|32))?$/, 'an IP address or an IPv4 /8, /16, /24 or /32 prefix').optional(),
+  path: z.string().min(1).max(500).optional(),
+  wafRule: z.coerce.number().int().positive().optional(),
+  /** Free text: message, path or user agent contain it. */
+  q: z.string().min(1).max(200).optional(),
+});
+export type LogFilters = z.infer<typeof logFilters>;
+
+type Eb = ExpressionBuilder<Schema, 'log_entries'>;
+
+/** The WHERE conditions of a search (the project is added by the project scope). */
+export function logConditions(eb: Eb, f: LogFilters, helpers: DialectHelpers): Expression<SqlBool>[] {
+  const c: Expression<SqlBool>[] = [];
+  if (f.from !== undefined) c.push(eb('ts', '>=', f.from));
+  if (f.to !== undefined) c.push(eb('ts', '<', f.to));
+  if (f.source !== undefined) c.push(eb('source', '=', f.source));
+  if (f.host !== undefined) c.push(eb('host_domain', '=', f.host.toLowerCase()));
+  if (f.status !== undefined) c.push(eb('status', '=', f.status));
+  if (f.statusClass !== undefined) c.push(eb.and([eb('status', '>=', f.statusClass * 100), eb('status', '<', f.statusClass * 100 + 100)]));
+  if (f.method !== undefined) c.push(eb('method', '=', f.method));
+  if (f.ip !== undefined) {
+    const [address, bits] = f.ip.split('/');
+    if (bits === undefined || bits === '32') c.push(eb('remote_ip', '=', address!));
+    else {
+      const octets = address!.split('.');
+      if (octets.length !== 4) throw new PanoptesError('VALIDATION', 'ip: prefixes are IPv4 only', { context: { fields: [{ field: 'ip', message: 'prefixes are IPv4 only' }] } });
+      const prefix = `${octets.slice(0, Number(bits) / 8).join('.')}.`;
+      c.push(eb('remote_ip', 'like', `${prefix.replace(/[\\%_]/g, (x) => `\\${x}`)}%`));
+    }
+  }
+  if (f.path !== undefined) c.push(helpers.containsInsensitive('path', f.path));
+  if (f.wafRule !== undefined) c.push(eb('waf_rule_id', '=', f.wafRule));
+  if (f.q !== undefined) c.push(eb.or([helpers.containsInsensitive('message', f.q), helpers.containsInsensitive('path', f.q), helpers.containsInsensitive('user_agent', f.q)]));
+  return c;
+}
+
+/** Keyset cursor: the (ts, id) of the last entry of a page. */
+export function encodeCursor(ts: number, id: number): string {
+  return Buffer.from(`${ts}:${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { ts: number; id: number } {
+  const m = /^(-?\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (m === null) throw new PanoptesError('VALIDATION', 'cursor: not a cursor from this API', { context: { fields: [{ field: 'cursor', message: 'not a cursor from this API' }] } });
+  return { ts: Number(m[1]), id: Number(m[2]) };
+}

@@ -1,0 +1,128 @@
+import { Router, type Response } from 'express';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { notFound, parseInput, route } from '../http.js';
+import { projectOf } from '../auth/middleware.js';
+import { decodeCursor, encodeCursor, logConditions, logFilters, type LogFilters } from './log-query.js';
+
+const LIST_COLUMNS = [
+  'id', 'ts', 'source', 'level', 'host_id', 'host_domain', 'remote_ip', 'client_ip', 'method', 'path', 'status', 'duration_ms', 'size_bytes',
+  'user_agent', 'upstream', 'user_id', 'message', 'waf_rule_id', 'waf_rule_message', 'waf_severity', 'waf_anomaly_score', 'waf_transaction_id', 'waf_blocked',
+] as const;
+
+const search = logFilters.extend({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
+const FACET_COLUMNS = { host: 'host_domain', path: 'path', ip: 'remote_ip', status: 'status', waf_rule: 'waf_rule_id', user_agent: 'user_agent', method: 'method' } as const;
+const facets = logFilters.extend({ field: z.enum(Object.keys(FACET_COLUMNS) as [keyof typeof FACET_COLUMNS]), limit: z.coerce.number().int().min(1).max(100).default(10) });
+const series = z.object({
+  from: z.coerce.number().int(),
+  to: z.coerce.number().int(),
+  host: z.string().optional(),
+  bucketSeconds: z.coerce.number().int().refine((b) => [60, 300, 900, 3600, 86_400].includes(b), 'one of 60, 300, 900, 3600, 86400').default(60),
+});
+
+export function logRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const page = async (projectUuid: string, filters: LogFilters, limit: number, cursor?: { ts: number; id: number }) =>
+    ctx.db
+      .project(projectUuid)
+      .read.selectFrom('log_entries')
+      .select(LIST_COLUMNS)
+      .where((eb) => eb.and([...logConditions(eb, filters, ctx.db.helpers), ...(cursor ? [eb.or([eb('ts', '<', cursor.ts), eb.and([eb('ts', '=', cursor.ts), eb('id', '<', cursor.id)])])] : [])]))
+      .orderBy('ts', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+
+  /** Newest first, keyset-paginated: a page stays stable while new rows arrive. */
+  router.get('/', route(async (req, res) => {
+    const q = parseInput(search, req.query, 'query');
+    const rows = await page(projectOf(req), q, q.limit + 1, q.cursor ? decodeCursor(q.cursor) : undefined);
+    const entries = rows.slice(0, q.limit);
+    const last = entries.at(-1);
+    res.json({ entries, nextCursor: rows.length > q.limit && last ? encodeCursor(last.ts, last.id) : null });
+  }));
+
+  router.get('/facets', route(async (req, res) => {
+    const q = parseInput(facets, req.query, 'query');
+    const column = FACET_COLUMNS[q.field];
+    const rows = await ctx.db
+      .project(projectOf(req))
+      .read.selectFrom('log_entries')
+      .select((eb) => [eb.ref(column).as('value'), eb.fn.countAll<number>().as('count')])
+      .where((eb) => eb.and([...logConditions(eb, q, ctx.db.helpers), eb(column, 'is not', null)]))
+      .groupBy(column)
+      .orderBy('count', 'desc')
+      .limit(q.limit)
+      .execute();
+    res.json({ field: q.field, values: rows.map((r) => ({ value: r.value, count: Number(r.count) })) });
+  }));
+
+  /** Requests, status classes, bytes and WAF blocks per bucket, from the per-minute rollups. */
+  router.get('/timeseries', route(async (req, res) => {
+    const q = parseInput(series, req.query, 'query');
+    const size = q.bucketSeconds * 1000;
+    const rows = await ctx.db
+      .project(projectOf(req))
+      .read.selectFrom('log_rollups_minute')
+      .select((eb) => [
+        // A literal from a fixed list, so SELECT and GROUP BY are the same expression on Postgres.
+        sql<number>`bucket_start - bucket_start % ${sql.lit(size)}`.as('t'),
+        eb.fn.sum<number>('requests').as('requests'),
+        eb.fn.sum<number>('status_2xx').as('s2xx'),
+        eb.fn.sum<number>('status_3xx').as('s3xx'),
+        eb.fn.sum<number>('status_4xx').as('s4xx'),
+        eb.fn.sum<number>('status_5xx').as('s5xx'),
+        eb.fn.sum<number>('bytes_sent').as('bytes'),
+        eb.fn.sum<number>('waf_blocks').as('wafBlocks'),
+      ])
+      .where('bucket_start', '>=', q.from)
+      .where('bucket_start', '<', q.to)
+      .$if(q.host !== undefined, (qb) => qb.where('host_domain', '=', q.host!.toLowerCase()))
+      .groupBy(sql`bucket_start - bucket_start % ${sql.lit(size)}`)
+      .orderBy('t')
+      .execute();
+    res.json({ bucketSeconds: q.bucketSeconds, points: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)]))) });
+  }));
+
+  /** The whole search as CSV or NDJSON, streamed page by page. */
+  router.get('/export', route(async (req, res) => {
+    const q = parseInput(logFilters.extend({ format: z.enum(['csv', 'ndjson']).default('ndjson') }), req.query, 'query');
+    res.setHeader('content-type', q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    res.setHeader('content-disposition', `attachment; filename="panoptes-logs.${q.format === 'csv' ? 'csv' : 'ndjson'}"`);
+    if (q.format === 'csv') await write(res, `${LIST_COLUMNS.join(',')}\n`);
+    let cursor: { ts: number; id: number } | undefined;
+    for (;;) {
+      const rows = await page(projectOf(req), q, 1000, cursor);
+      for (const row of rows) {
+        await write(res, q.format === 'csv' ? `${LIST_COLUMNS.map((c) => csvCell((row as Record<string, unknown>)[c])).join(',')}\n` : `${JSON.stringify(row)}\n`);
+      }
+      if (rows.length < 1000) break;
+      const last = rows.at(-1)!;
+      cursor = { ts: last.ts, id: last.id };
+    }
+    res.end();
+  }));
+
+  router.get('/:id', route(async (req, res) => {
+    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const row = await ctx.db.project(projectOf(req)).read.selectFrom('log_entries').select([...LIST_COLUMNS, 'raw']).where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw notFound(`log entry ${id}`);
+    res.json({ entry: row });
+  }));
+
+  return router;
+}
+
+/** A CSV cell, quoted; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+function write(res: Response, chunk: string): Promise<void> {
+  return new Promise((resolve) => (res.write(chunk) ? resolve() : res.once('drain', () => resolve())));
+}

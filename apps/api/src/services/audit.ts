@@ -1,0 +1,16 @@
+import { DEFAULT_PROJECT_UUID, type WriteContext } from '@panoptes/db-core';
+import { auditEntry, contentHash, type AuditEvent } from '@panoptes/ingest';
+
+/**
+ * Writes an audit entry (who, what, target, before and after with secrets redacted) in the write
+ * unit of the change itself: the change and its record commit together or not at all.
+ */
+export async function audit(tx: WriteContext, event: AuditEvent, projectUuid: string = DEFAULT_PROJECT_UUID): Promise<void> {
+  const e = auditEntry(event);
+  await tx.insertMany(
+    'log_entries',
+    ['project_uuid', 'ts', 'source', 'level', 'user_id', 'remote_ip', 'message', 'raw', 'content_hash'],
+    [[projectUuid, e.ts, e.source, e.level, e.user_id, e.remote_ip, e.message, e.raw, contentHash(projectUuid, 'audit', e.raw)]],
+    { onConflict: 'ignore' },
+  );
+}
