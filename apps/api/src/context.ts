@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from './env.js';
 import type { Metrics } from './services/metrics.js';
 import type { Settings } from './services/settings.js';
+import type { Tailers } from './services/tailers.js';
 import type { SetupToken } from './auth/setup-token.js';
 
 /** Everything the routes need, built once at boot (or by a test). */
@@ -18,6 +19,7 @@ export interface AppContext {
   readonly writer: RecordWriter;
   readonly notifier: Notifier;
   readonly backups: BackupManager;
+  readonly tailers: Tailers;
   readonly setupToken: SetupToken;
   readonly metrics: Metrics;
   readonly logger: Logger;

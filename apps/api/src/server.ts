@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { applyPendingRestore, BackupManager, BackupScheduler } from '@panoptes/backup';
 import { FieldCipher, KeyRing, loadMasterKeys } from '@panoptes/crypto';
 import { openDatabase, parseDatabaseUrl, type Database } from '@panoptes/db-core';
-import { FileTailer, RecordWriter, RetentionWorker } from '@panoptes/ingest';
+import { RecordWriter, RetentionWorker } from '@panoptes/ingest';
 import { createMigrator, loadMigrations } from '@panoptes/migrations';
 import { ensureVapidKeys, Notifier } from '@panoptes/notifications';
 import pino, { type Logger } from 'pino';
@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import type { ServerConfig } from './env.js';
 import { Metrics } from './services/metrics.js';
 import { Settings } from './services/settings.js';
+import { Tailers } from './services/tailers.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -85,12 +86,8 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     await notifier.notify({ type: restore.status === 'restored' ? 'restore.completed' : 'restore.failed', severity: restore.status === 'restored' ? 'info' : 'critical', projectUuid: '00000000-0000-0000-0000-000000000001', host: null, payload: { ...restore }, time: clock() });
   }
 
-  const tailers: FileTailer[] = [];
-  for (const source of await db.read.selectFrom('ingest_sources').selectAll().where('kind', '=', 'file').where('enabled', '=', true).execute()) {
-    const tailer = new FileTailer(db, writer, { projectUuid: source.project_uuid, name: source.name, path: source.path!, parser: source.parser, startAt: source.start_at }, { logger });
-    await tailer.start();
-    tailers.push(tailer);
-  }
+  const tailers = new Tailers(db, writer, notifier, logger);
+  await tailers.startAll();
   const retention = new RetentionWorker(db, async () => ({ retentionDays: await settings.get('logs.retention_days'), maxEntries: await settings.get('logs.max_entries') }), { logger });
   retention.start(3_600_000);
   const scheduler = new BackupScheduler(
@@ -117,7 +114,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     lastBackupAt: async () => (await db.read.selectFrom('backups').select((eb) => eb.fn.max('created_at').as('t')).executeTakeFirst())?.t ?? null,
     clock,
   });
-  const ctx: AppContext = { config, db, cipher, settings, writer, notifier, backups, setupToken, metrics, logger, clock, appVersion: APP_VERSION };
+  const ctx: AppContext = { config, db, cipher, settings, writer, notifier, backups, tailers, setupToken, metrics, logger, clock, appVersion: APP_VERSION };
   let stopping = false;
   const app = createApp(ctx, () => ({ writer: !stopping, notifier: !stopping }));
   const server = await new Promise<Server>((resolve, reject) => {
@@ -142,7 +139,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
       await closed;
       scheduler.stop();
       retention.stop();
-      for (const tailer of tailers) await tailer.stop();
+      await tailers.stopAll();
       await writer.close();
       await notifier.stop();
       await db.close();
