@@ -48,7 +48,7 @@ export async function openMigrated(config: ServerConfig, logger: Logger, options
  * Boot: apply a pending restore, open the database, migrate, create defaults, start the workers,
  * listen. `stop()` drains the writer and deliveries and closes the database cleanly.
  */
-export async function startServer(config: ServerConfig, options: { logger?: Logger; clock?: () => number } = {}): Promise<Running> {
+export async function startServer(config: ServerConfig, options: { logger?: Logger; clock?: () => number; print?: (text: string) => void } = {}): Promise<Running> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? Date.now;
   const { cipher, fingerprint } = loadCipher(config, logger);
@@ -126,7 +126,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   logger.info({ url }, 'Panoptes is listening');
   if (setupToken.value !== null) {
     // Printed, not logged at a level that might be filtered: the operator needs it to create the first admin.
-    process.stdout.write(`\nNo user exists yet. Open ${url} and create the first admin with this one-time setup token:\n\n    ${setupToken.value}\n\n(or run: panoptes user create --admin)\n\n`);
+    (options.print ?? ((text: string) => process.stdout.write(text)))(`\nNo user exists yet. Open ${url} and create the first admin with this one-time setup token:\n\n    ${setupToken.value}\n\n(or run: panoptes user create --admin)\n\n`);
   }
   return {
     ctx,

@@ -24,9 +24,9 @@ describe('the command line and a running server [sqlite]', () => {
     return { env, cli };
   };
 
-  it('refuses commands that need the database while a server holds it ', async () => {
+  it('refuses commands that need the database while a server holds it', { timeout: 120_000 }, async () => {
     const { env, cli } = await setup();
-    const running = await startServer(loadConfig(env), { logger: pino({ level: 'silent' }) });
+    const running = await startServer(loadConfig(env), { logger: pino({ level: 'silent' }), print: () => {} });
     try {
       expect(cli(['migrate', 'up'])).toMatchObject({ code: 3, err: expect.stringContaining('stop the server first') });
     } finally {
@@ -50,7 +50,7 @@ describeEachDialect('the panoptes command line', (fixture) => {
     return { env, cli };
   };
 
-  it('creates users, changes settings, imports files and takes backups', async () => {
+  it('creates users, changes settings, imports files and takes backups', { timeout: 300_000 }, async () => {
     const { cli } = await setup();
     expect(cli(['user', 'create', '--username', 'ops', '--admin', '--password-stdin'], 'a very long password\n')).toMatchObject({ code: 0, out: expect.stringContaining('created admin ops') });
     expect(cli(['settings', 'set', 'logs.retention_days', '7'])).toMatchObject({ code: 0 });
@@ -65,9 +65,9 @@ describeEachDialect('the panoptes command line', (fixture) => {
     expect(cli(['migrate', 'status']).out).toContain('"current": "0001"');
   });
 
-  it('rotates the master key: every secret moves to the new key and the server still starts', async () => {
+  it('rotates the master key: every secret moves to the new key and the server still starts', { timeout: 120_000 }, async () => {
     const { env, cli } = await setup();
-    const first = await startServer(loadConfig(env), { logger: pino({ level: 'silent' }) }); // creates the key file and VAPID keys
+    const first = await startServer(loadConfig(env), { logger: pino({ level: 'silent' }), print: () => {} }); // creates the key file and VAPID keys
     await first.stop();
     const before = readFileSync(env.PANOPTES_MASTER_KEY_FILE, 'utf8');
     const rotated = cli(['key', 'rotate']);
@@ -77,7 +77,7 @@ describeEachDialect('the panoptes command line', (fixture) => {
     const after = readFileSync(env.PANOPTES_MASTER_KEY_FILE, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     expect(after).toHaveLength(1);
     expect(before).not.toContain(after[0]);
-    const second = await startServer(loadConfig(env), { logger: pino({ level: 'silent' }) });
+    const second = await startServer(loadConfig(env), { logger: pino({ level: 'silent' }), print: () => {} });
     const res = await fetch(`${second.url}/healthz`);
     expect(res.status).toBe(200);
     await second.stop();

@@ -27,7 +27,7 @@ export function servers(fixture: DialectFixture) {
       PANOPTES_WEB_DIST: join(dataDir, 'no-web'),
       ...env,
     });
-    const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+    const server = await startServer(config, { logger: pino({ level: 'silent' }), print: () => {} });
     running.push(server);
     return server;
   };

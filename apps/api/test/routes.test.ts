@@ -120,6 +120,29 @@ describeEachDialect('the REST API', (fixture) => {
     }
   });
 
+  it('reorders a host\'s rules without collisions and keeps its WAF and rate-limit settings', async () => {
+    const server = await start();
+    const admin = await setupAdmin(server);
+    const group = (await admin.call('POST', '/api/proxy/target-groups', { name: 'g' })).body;
+    const host = (await admin.call('POST', '/api/proxy/hosts', { domain: 'Shop.Example', targetGroupId: group.id })).body;
+    expect(host.domain).toBe('shop.example');
+    const ids = [];
+    for (const priority of [10, 20, 30]) ids.push((await admin.call('POST', '/api/proxy/rules', { hostId: host.id, priority, name: `r${priority}`, actionType: 'forward' })).body.id);
+    expect((await admin.call('POST', '/api/proxy/rules', { hostId: host.id, priority: 10, name: 'dup', actionType: 'forward' })).status).toBe(409);
+    expect((await admin.call('POST', '/api/proxy/rules', { hostId: host.id, priority: 50_001, name: 'x', actionType: 'forward' })).status).toBe(400);
+    expect((await admin.call('PUT', `/api/proxy/hosts/${host.id}/rules/order`, { ruleIds: [ids[2], ids[0]] })).status).toBe(400);
+    expect((await admin.call('PUT', `/api/proxy/hosts/${host.id}/rules/order`, { ruleIds: [ids[2], ids[0], ids[1]] })).status).toBe(204);
+    const rules = (await admin.call('GET', `/api/proxy/rules?host_id=${host.id}`)).body.rules as { id: number; priority: number }[];
+    expect(rules.sort((a, b) => a.priority - b.priority).map((r) => r.id)).toEqual([ids[2], ids[0], ids[1]]);
+    expect((await admin.call('GET', `/api/proxy/hosts/${host.id}/security`)).body).toEqual({ security: null });
+    const security = { wafEnabled: true, wafMode: 'block', wafParanoia: 2, wafBlockStatus: 403, wafBlockBody: 'no', rateLimitEnabled: true, rateLimitRequests: 100, rateLimitWindowSeconds: 60, rateLimitKey: 'header', rateLimitHeaderName: null, rateLimitStatus: 429 };
+    expect((await admin.call('PUT', `/api/proxy/hosts/${host.id}/security`, security)).body.error.fields[0].field).toBe('rateLimitHeaderName');
+    expect((await admin.call('PUT', `/api/proxy/hosts/${host.id}/security`, { ...security, rateLimitKey: 'ip' })).status).toBe(200);
+    expect((await admin.call('GET', `/api/proxy/hosts/${host.id}/security`)).body.security).toMatchObject({ waf_enabled: true, waf_mode: 'block', waf_paranoia: 2 });
+    // A host still in use keeps its target group (RESTRICT).
+    expect((await admin.call('DELETE', `/api/proxy/target-groups/${group.id}`)).status).toBe(409);
+  });
+
   it('enrols two-factor sign-in with a QR URI and recovery codes, and lists and revokes sessions', async () => {
     const server = await start();
     const admin = await setupAdmin(server);

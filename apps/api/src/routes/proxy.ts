@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PanoptesError } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
 import { crudRoutes } from './crud.js';
+import { hostSettingRoutes } from './host-settings.js';
 
 const snake = (input: Record<string, unknown>, json: readonly string[] = []) =>
   Object.fromEntries(
@@ -14,6 +15,7 @@ const snake = (input: Record<string, unknown>, json: readonly string[] = []) =>
 /** Proxy configuration (hosts, target groups, targets, rules, WAF exclusions and custom rules, allowlists), per project. */
 export function proxyRoutes(ctx: AppContext): Router {
   const router = Router();
+  router.use('/hosts', hostSettingRoutes(ctx));
   const invalidateHosts = (projectUuid: string) => ctx.writer.hosts.invalidate(projectUuid);
   router.use('/target-groups', crudRoutes(ctx, {
     name: 'target_groups',
