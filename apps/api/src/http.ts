@@ -61,6 +61,11 @@ export function errorMiddleware(log: (error: unknown) => void): ErrorRequestHand
       res.status(400).json({ error: { code: 'VALIDATION', message: 'the request body is not valid JSON' } });
       return;
     }
+    // Express's own client errors (a missing static file, ...): their status, a plain message.
+    if (typeof body.status === 'number' && body.status >= 400 && body.status < 500 && !isPanoptesError(error)) {
+      res.status(body.status).json({ error: { code: body.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: body.status === 404 ? 'not found' : 'bad request' } });
+      return;
+    }
     if (isPanoptesError(error)) {
       const status = STATUS[error.code] ?? (error.code.endsWith('_NOT_FOUND') ? 404 : 500);
       if (status === 500) log(error);

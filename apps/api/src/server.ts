@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { applyPendingRestore, BackupManager, BackupScheduler } from '@panoptes/backup';
 import { FieldCipher, KeyRing, loadMasterKeys } from '@panoptes/crypto';
-import { openDatabase, parseDatabaseUrl, type Database } from '@panoptes/db-core';
+import { DEFAULT_PROJECT_UUID, openDatabase, parseDatabaseUrl, type Database } from '@panoptes/db-core';
 import { RecordWriter, RetentionWorker } from '@panoptes/ingest';
 import { createMigrator, loadMigrations } from '@panoptes/migrations';
 import { ensureVapidKeys, Notifier } from '@panoptes/notifications';
@@ -83,7 +83,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   const reconciled = await backups.reconcile();
   if (reconciled.adopted.length + reconciled.missingFiles.length > 0) logger.warn(reconciled, 'backups folder and table disagreed');
   if (restore.status !== 'none') {
-    await notifier.notify({ type: restore.status === 'restored' ? 'restore.completed' : 'restore.failed', severity: restore.status === 'restored' ? 'info' : 'critical', projectUuid: '00000000-0000-0000-0000-000000000001', host: null, payload: { ...restore }, time: clock() });
+    await notifier.notify({ type: restore.status === 'restored' ? 'restore.completed' : 'restore.failed', severity: restore.status === 'restored' ? 'info' : 'critical', projectUuid: DEFAULT_PROJECT_UUID, host: null, payload: { ...restore }, time: clock() });
   }
 
   const tailers = new Tailers(db, writer, notifier, logger);
@@ -98,7 +98,17 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
       retentionDays: await settings.get('backup.retention_days'),
       keepLast: await settings.get('backup.keep_last'),
     }),
-    { logger },
+    {
+      logger,
+      onOutcome: (outcome) =>
+        notifier
+          .notify(
+            'backup' in outcome
+              ? { type: 'backup.completed', severity: 'info', projectUuid: DEFAULT_PROJECT_UUID, host: null, payload: { message: outcome.backup.filename, bytes: outcome.backup.size_bytes }, time: clock() }
+              : { type: 'backup.failed', severity: 'critical', projectUuid: DEFAULT_PROJECT_UUID, host: null, payload: { message: outcome.error.message }, time: clock() },
+          )
+          .then(() => undefined),
+    },
   );
   scheduler.start();
   notifier.start();

@@ -31,7 +31,12 @@ export class BackupScheduler {
   constructor(
     private readonly manager: BackupManager,
     private readonly settings: () => Promise<BackupSchedule> | BackupSchedule,
-    private readonly options: { readonly clock?: () => number; readonly logger?: Logger } = {},
+    private readonly options: {
+      readonly clock?: () => number;
+      readonly logger?: Logger;
+      /** Told about every scheduled backup, taken or failed (for notifications). */
+      readonly onOutcome?: (outcome: { readonly backup: BackupRecord } | { readonly error: Error }) => void | Promise<void>;
+    } = {},
   ) {
     this.#startedAt = this.#now();
   }
@@ -49,7 +54,14 @@ export class BackupScheduler {
     const since = newest?.created_at ?? this.#startedAt;
     const due = cron.nextRun(new Date(since));
     if (due === null || due.getTime() > this.#now()) return null;
-    const backup = await this.manager.create({ kind: 'scheduled', note: `schedule ${settings.schedule}` });
+    let backup: BackupRecord;
+    try {
+      backup = await this.manager.create({ kind: 'scheduled', note: `schedule ${settings.schedule}` });
+    } catch (error) {
+      await this.options.onOutcome?.({ error: error as Error });
+      throw error;
+    }
+    await this.options.onOutcome?.({ backup });
     const pruned = await this.manager.prune(settings);
     if (pruned.length > 0) (this.options.logger ?? silentLogger).info({ pruned }, 'old scheduled backups deleted');
     return backup;

@@ -60,7 +60,12 @@ export function authRoutes(ctx: AppContext): Router {
     const body = parseInput(credentials, req.body);
     const ip = clientIp(req);
     const now = ctx.clock();
-    await checkLoginLimits(ctx.db, ip, body.username, now, { perIp: await ctx.settings.get('auth.max_failures_per_ip'), perUser: await ctx.settings.get('auth.max_failures_per_user') });
+    try {
+      await checkLoginLimits(ctx.db, ip, body.username, now, { perIp: await ctx.settings.get('auth.max_failures_per_ip'), perUser: await ctx.settings.get('auth.max_failures_per_user') });
+    } catch (error) {
+      await ctx.notifier.notify({ type: 'auth.lockout', severity: 'critical', projectUuid: DEFAULT_PROJECT_UUID, host: null, payload: { username: body.username, ip, message: `logins locked for ${body.username} from ${ip}` }, time: now }).catch(() => []);
+      throw error;
+    }
     const user = await ctx.db.read.selectFrom('users').selectAll().where('username', '=', body.username).executeTakeFirst();
     // The same answer, after the same work, for an unknown user and a wrong password.
     const valid = await verifyPassword(user?.password_hash ?? DUMMY_HASH, body.password);

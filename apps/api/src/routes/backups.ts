@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { lastRestoreResult } from '@panoptes/backup';
+import { DEFAULT_PROJECT_UUID } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
 import { parseInput, route } from '../http.js';
 import { currentUser, requireUser } from '../auth/middleware.js';
+import { auditAfter } from '../services/audit.js';
 
 export function backupRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -16,10 +18,11 @@ export function backupRoutes(ctx: AppContext): Router {
     const user = currentUser(req);
     try {
       const backup = await ctx.backups.create({ kind: 'manual', note: note ?? null, triggerUserId: user.id });
-      await ctx.notifier.notify({ type: 'backup.completed', severity: 'info', projectUuid: '00000000-0000-0000-0000-000000000001', host: null, payload: { message: backup.filename, bytes: backup.size_bytes }, time: ctx.clock() });
+      await auditAfter(ctx.db, { ts: ctx.clock(), actor: user.username, action: 'backup.create', target: `backups/${backup.filename}` });
+      await ctx.notifier.notify({ type: 'backup.completed', severity: 'info', projectUuid: DEFAULT_PROJECT_UUID, host: null, payload: { message: backup.filename, bytes: backup.size_bytes }, time: ctx.clock() });
       res.status(201).json({ backup });
     } catch (error) {
-      await ctx.notifier.notify({ type: 'backup.failed', severity: 'critical', projectUuid: '00000000-0000-0000-0000-000000000001', host: null, payload: { message: (error as Error).message }, time: ctx.clock() });
+      await ctx.notifier.notify({ type: 'backup.failed', severity: 'critical', projectUuid: DEFAULT_PROJECT_UUID, host: null, payload: { message: (error as Error).message }, time: ctx.clock() });
       throw error;
     }
   }));
@@ -28,6 +31,7 @@ export function backupRoutes(ctx: AppContext): Router {
   }));
   router.post('/:file/restore', route(async (req, res) => {
     const report = await ctx.backups.scheduleRestore(String(req.params.file), ctx.config.dataDir);
+    await auditAfter(ctx.db, { ts: ctx.clock(), actor: currentUser(req).username, action: 'backup.schedule_restore', target: `backups/${String(req.params.file)}` });
     res.json({ scheduled: true, ...report, message: 'The backup will replace the database at the next start; the current database is kept as a pre-restore copy.' });
   }));
   router.get('/:file/download', route(async (req, res) => {
@@ -39,6 +43,7 @@ export function backupRoutes(ctx: AppContext): Router {
   }));
   router.delete('/:file', route(async (req, res) => {
     await ctx.backups.delete(String(req.params.file));
+    await auditAfter(ctx.db, { ts: ctx.clock(), actor: currentUser(req).username, action: 'backup.delete', target: `backups/${String(req.params.file)}` });
     res.status(204).end();
   }));
   return router;

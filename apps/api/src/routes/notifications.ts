@@ -5,6 +5,7 @@ import { ensureVapidKeys, EVENT_CATALOG, saveRule, savePushSubscription } from '
 import type { AppContext } from '../context.js';
 import { notFound, parseInput, route } from '../http.js';
 import { currentUser, projectOf, requireUser } from '../auth/middleware.js';
+import { auditAfter } from '../services/audit.js';
 
 const channelInput = z.object({
   name: z.string().min(1).max(100),
@@ -42,18 +43,25 @@ export function notificationRoutes(ctx: AppContext): Router {
   router.get('/channels', route(async (req, res) => {
     res.json({ channels: await ctx.notifier.channels.list(projectOf(req)) });
   }));
+  const record = (req: Parameters<typeof currentUser>[0], action: string, target: string, after?: unknown) =>
+    auditAfter(ctx.db, { ts: ctx.clock(), actor: currentUser(req).username, action, target, ...(after === undefined ? {} : { after }) }, projectOf(req));
   router.post('/channels', admin, route(async (req, res) => {
-    res.status(201).json({ channel: await ctx.notifier.channels.save(projectOf(req), parseInput(channelInput, req.body)) });
+    const channel = await ctx.notifier.channels.save(projectOf(req), parseInput(channelInput, req.body));
+    await record(req, 'notification_channel.create', `notification_channels/${channel.id}`, channel);
+    res.status(201).json({ channel });
   }));
   router.put('/channels/:id', admin, route(async (req, res) => {
     const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
     await ctx.notifier.channels.view(projectOf(req), id);
-    res.json({ channel: await ctx.notifier.channels.save(projectOf(req), parseInput(channelInput, req.body), id) });
+    const channel = await ctx.notifier.channels.save(projectOf(req), parseInput(channelInput, req.body), id);
+    await record(req, 'notification_channel.update', `notification_channels/${id}`, channel);
+    res.json({ channel });
   }));
   router.delete('/channels/:id', admin, route(async (req, res) => {
     const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
     const result = await ctx.db.project(projectOf(req)).write((tx) => tx.db.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst());
     if (Number(result.numDeletedRows) === 0) throw notFound(`channel ${id}`);
+    await record(req, 'notification_channel.delete', `notification_channels/${id}`);
     res.status(204).end();
   }));
   router.post('/channels/:id/test', admin, route(async (req, res) => {
@@ -70,18 +78,25 @@ export function notificationRoutes(ctx: AppContext): Router {
     res.json({ rules: rows.map((r) => ({ ...r, filter_host_ids: JSON.parse(r.filter_host_ids) as number[], filter_severities: JSON.parse(r.filter_severities) as string[] })) });
   }));
   router.post('/rules', admin, route(async (req, res) => {
-    res.status(201).json({ id: await saveRule(ctx.db, projectOf(req), parseInput(ruleInput, req.body)) });
+    const body = parseInput(ruleInput, req.body);
+    const id = await saveRule(ctx.db, projectOf(req), body);
+    await record(req, 'notification_rule.create', `notification_rules/${id}`, body);
+    res.status(201).json({ id });
   }));
   router.put('/rules/:id', admin, route(async (req, res) => {
     const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
     const exists = await ctx.db.project(projectOf(req)).read.selectFrom('notification_rules').select('id').where('id', '=', id).executeTakeFirst();
     if (exists === undefined) throw notFound(`rule ${id}`);
-    res.json({ id: await saveRule(ctx.db, projectOf(req), parseInput(ruleInput, req.body), id) });
+    const body = parseInput(ruleInput, req.body);
+    await saveRule(ctx.db, projectOf(req), body, id);
+    await record(req, 'notification_rule.update', `notification_rules/${id}`, body);
+    res.json({ id });
   }));
   router.delete('/rules/:id', admin, route(async (req, res) => {
     const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
     const result = await ctx.db.project(projectOf(req)).write((tx) => tx.db.deleteFrom('notification_rules').where('id', '=', id).executeTakeFirst());
     if (Number(result.numDeletedRows) === 0) throw notFound(`rule ${id}`);
+    await record(req, 'notification_rule.delete', `notification_rules/${id}`);
     res.status(204).end();
   }));
 

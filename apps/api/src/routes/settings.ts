@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { parseInput, route } from '../http.js';
 import { currentUser, requireUser } from '../auth/middleware.js';
 import { SETTINGS } from '../services/settings.js';
+import { audit } from '../services/audit.js';
 
 export function settingRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -13,8 +14,9 @@ export function settingRoutes(ctx: AppContext): Router {
   }));
   router.put('/:key', requireUser('admin'), route(async (req, res) => {
     const { value } = parseInput(z.object({ value: z.unknown() }), req.body);
-    await ctx.settings.set(String(req.params.key), value);
-    ctx.logger.info({ key: req.params.key, by: currentUser(req).username }, 'setting changed');
+    const key = String(req.params.key);
+    const now = ctx.clock();
+    await ctx.settings.set(key, value, now, (tx, before) => audit(tx, { ts: now, actor: currentUser(req).username, action: 'setting.update', target: `settings/${key}`, before, after: value }));
     res.json({ key: req.params.key, value: await ctx.settings.get(req.params.key as keyof typeof SETTINGS) });
   }));
   return router;

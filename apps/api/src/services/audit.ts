@@ -1,4 +1,4 @@
-import { DEFAULT_PROJECT_UUID, type WriteContext } from '@panoptes/db-core';
+import { DEFAULT_PROJECT_UUID, type Database, type WriteContext } from '@panoptes/db-core';
 import { auditEntry, contentHash, type AuditEvent } from '@panoptes/ingest';
 
 /**
@@ -13,4 +13,12 @@ export async function audit(tx: WriteContext, event: AuditEvent, projectUuid: st
     [[projectUuid, e.ts, e.source, e.level, e.user_id, e.remote_ip, e.message, e.raw, contentHash(projectUuid, 'audit', e.raw)]],
     { onConflict: 'ignore' },
   );
+}
+
+/**
+ * For changes a package makes in its own write unit (notification channels, backups): the audit
+ * entry follows in a unit of its own, right after.
+ */
+export async function auditAfter(db: Database, event: AuditEvent, projectUuid: string = DEFAULT_PROJECT_UUID): Promise<void> {
+  await db.write((tx) => audit(tx, event, projectUuid));
 }

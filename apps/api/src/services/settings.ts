@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PanoptesError, type Database } from '@panoptes/db-core';
+import { PanoptesError, type Database, type WriteContext } from '@panoptes/db-core';
 import { parseSchedule } from '@panoptes/backup';
 
 /** The typed registry of known settings: schema, default and what each means. */
@@ -53,17 +53,19 @@ export class Settings {
     return out;
   }
 
-  /** Validates and stores; an invalid value is a VALIDATION error naming the key. */
-  async set(key: string, value: unknown, now = Date.now()): Promise<void> {
+  /** Validates and stores; an invalid value is a VALIDATION error naming the key. `alongside` runs in the same write unit (the audit entry). */
+  async set(key: string, value: unknown, now = Date.now(), alongside?: (tx: WriteContext, before: unknown) => Promise<void>): Promise<void> {
     if (!isSettingKey(key)) throw new PanoptesError('VALIDATION', `unknown setting ${JSON.stringify(key)}`, { context: { field: key } });
     const parsed = SETTINGS[key].schema.safeParse(value);
     if (!parsed.success) throw new PanoptesError('VALIDATION', `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { context: { field: key } });
-    await this.db.write((tx) =>
-      tx.db
+    await this.db.write(async (tx) => {
+      const before = await tx.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      await tx.db
         .insertInto('settings')
         .values({ key, value: JSON.stringify(parsed.data), updated_at: now })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(parsed.data), updated_at: now }))
-        .execute(),
-    );
+        .execute();
+      await alongside?.(tx, before === undefined ? SETTINGS[key].default : JSON.parse(before.value));
+    });
   }
 }
