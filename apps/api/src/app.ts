@@ -9,6 +9,7 @@ import { accountRoutes } from './routes/account.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { projectRoutes, tokenRoutes } from './routes/projects.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { backupRoutes } from './routes/backups.js';
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext, workers: () => Record<string, boolean
   app.use('/api', authenticate(ctx));
   app.use('/api/ingest', selectProject(ctx), ingestRoutes(ctx));
   app.use('/api', express.json({ limit: '1mb' }));
+  app.use('/api/auth/oidc', oidcRoutes(ctx));
   app.use('/api/auth', authRoutes(ctx));
   app.use('/api/users', userRoutes(ctx));
   app.use('/api/settings', requireUser(), settingRoutes(ctx));

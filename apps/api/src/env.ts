@@ -23,7 +23,18 @@ const schema = z.object({
   PANOPTES_WEB_DIST: z.string().min(1).optional(),
   /** Contact for push services (VAPID subject). */
   PANOPTES_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must start with mailto: or https://').default('mailto:admin@localhost'),
-});
+  /** OpenID Connect sign-in (all four, or none). */
+  PANOPTES_OIDC_ISSUER: z.string().url().optional(),
+  PANOPTES_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  PANOPTES_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  PANOPTES_OIDC_REDIRECT_URL: z.string().url().optional(),
+  /** Create a viewer account for an OIDC identity that matches no user. */
+  PANOPTES_OIDC_CREATE_USERS: flag.default(false),
+}).refine(
+  (e) => [e.PANOPTES_OIDC_ISSUER, e.PANOPTES_OIDC_CLIENT_ID, e.PANOPTES_OIDC_CLIENT_SECRET, e.PANOPTES_OIDC_REDIRECT_URL].every((v) => v === undefined) ||
+    [e.PANOPTES_OIDC_ISSUER, e.PANOPTES_OIDC_CLIENT_ID, e.PANOPTES_OIDC_CLIENT_SECRET, e.PANOPTES_OIDC_REDIRECT_URL].every((v) => v !== undefined),
+  { message: 'set all of PANOPTES_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _REDIRECT_URL, or none', path: ['PANOPTES_OIDC_ISSUER'] },
+);
 
 export type Env = z.infer<typeof schema>;
 
@@ -40,6 +51,7 @@ export interface ServerConfig {
   readonly refusePrivateTargets: boolean;
   readonly webDist: string;
   readonly vapidSubject: string;
+  readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string; readonly redirectUrl: string; readonly createUsers: boolean } | null;
 }
 
 export class ConfigError extends Error {}
@@ -66,5 +78,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     refusePrivateTargets: e.PANOPTES_REFUSE_PRIVATE_TARGETS,
     webDist: resolve(e.PANOPTES_WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
     vapidSubject: e.PANOPTES_VAPID_SUBJECT,
+    oidc:
+      e.PANOPTES_OIDC_ISSUER === undefined
+        ? null
+        : { issuer: e.PANOPTES_OIDC_ISSUER, clientId: e.PANOPTES_OIDC_CLIENT_ID!, clientSecret: e.PANOPTES_OIDC_CLIENT_SECRET!, redirectUrl: e.PANOPTES_OIDC_REDIRECT_URL!, createUsers: e.PANOPTES_OIDC_CREATE_USERS },
   };
 }

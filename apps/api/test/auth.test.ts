@@ -10,12 +10,12 @@ describeEachDialect('auth over HTTP', (fixture) => {
   it('needs the one-time setup token to create the first admin, once', async () => {
     const server = await start();
     const stranger = new Client(server.url);
-    expect((await stranger.call('GET', '/api/auth/state')).body).toEqual({ setupRequired: true });
+    expect((await stranger.call('GET', '/api/auth/state')).body).toEqual({ setupRequired: true, oidc: false });
     expect((await stranger.call('POST', '/api/auth/setup', { token: 'guess', username: 'eve', password: 'correct horse battery' })).status).toBe(403);
     const admin = await setupAdmin(server);
     expect((await admin.call('GET', '/api/auth/me')).body.user).toMatchObject({ username: 'ada', role: 'admin' });
     expect((await stranger.call('POST', '/api/auth/setup', { token: 'anything', username: 'eve', password: 'correct horse battery' })).status).toBe(403);
-    expect((await stranger.call('GET', '/api/auth/state')).body).toEqual({ setupRequired: false });
+    expect((await stranger.call('GET', '/api/auth/state')).body).toEqual({ setupRequired: false, oidc: false });
   });
 
   it('answers an unknown user and a wrong password alike, and limits failures with Retry-After', async () => {

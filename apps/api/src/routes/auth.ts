@@ -18,16 +18,21 @@ const totpStep = z.object({ challenge: z.string().min(1), code: z.string().optio
 /** A password check passed; the TOTP step remains (five minutes, kept in memory). */
 const challenges = new Map<string, { userId: number; expires: number }>();
 
-function clientIp(req: Request): string {
+export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-/** Sets the session cookie: HttpOnly, SameSite=Strict, Secure behind https. */
-async function signIn(ctx: AppContext, req: Request, res: Response, user: User): Promise<void> {
+/** Starts a session and sets its cookie: HttpOnly, SameSite=Strict (Lax for the OIDC redirect), Secure behind https. */
+export async function startSession(ctx: AppContext, req: Request, res: Response, user: User, sameSite: 'strict' | 'lax' = 'strict'): Promise<string> {
   const limits = await sessionLimits(ctx);
   const token = await createSession(ctx.db, user.id, { ip: clientIp(req), userAgent: req.headers['user-agent'] ?? null, now: ctx.clock(), limits });
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: limits.absoluteMs });
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite, secure: req.secure, path: '/', maxAge: limits.absoluteMs });
   await ctx.db.write((tx) => tx.db.updateTable('users').set({ last_login_at: ctx.clock() }).where('id', '=', user.id).execute());
+  return token;
+}
+
+async function signIn(ctx: AppContext, req: Request, res: Response, user: User): Promise<void> {
+  const token = await startSession(ctx, req, res, user);
   res.json({ user: publicUser(user), csrf: csrfToken(token) });
 }
 
@@ -35,7 +40,7 @@ export function authRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/state', route(async (_req, res) => {
-    res.json({ setupRequired: ctx.setupToken.value !== null });
+    res.json({ setupRequired: ctx.setupToken.value !== null, oidc: ctx.config.oidc !== null });
   }));
 
   router.post('/setup', route(async (req, res) => {
