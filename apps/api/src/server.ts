@@ -67,9 +67,15 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   const settings = new Settings(db);
   await ensureVapidKeys(db, cipher, { subject: config.vapidSubject });
   const notifier = new Notifier({ db, cipher, logger, refusePrivateTargets: config.refusePrivateTargets, vapidSubject: config.vapidSubject });
+  // Assigned once the metrics exist; batches committed before that are not counted (a const would throw).
+  // eslint-disable-next-line prefer-const
+  let metrics: Metrics | undefined;
   const writer = new RecordWriter(db, {
     logger,
     onBatch: (batch) => {
+      metrics?.ingested.inc({ outcome: 'inserted' }, batch.inserted);
+      metrics?.ingested.inc({ outcome: 'duplicate' }, batch.duplicates);
+      metrics?.ingested.inc({ outcome: 'rejected' }, batch.rejected);
       for (const { projectUuid, entry, hostId } of batch.entries) {
         if (entry.source === 'waf_audit' && entry.waf_blocked === true) {
           void notifier
@@ -115,7 +121,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
 
   const hasUsers = (await db.read.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
   const setupToken = new SetupToken(!hasUsers);
-  const metrics = new Metrics({
+  metrics = new Metrics({
     writerDepth: () => writer.depth,
     deliveries: async () => {
       const rows = await db.read.selectFrom('notification_deliveries').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();

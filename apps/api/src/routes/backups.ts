@@ -26,6 +26,13 @@ export function backupRoutes(ctx: AppContext): Router {
       throw error;
     }
   }));
+  /** An archive from another machine: streamed to disk, verified, stored as a manual backup. */
+  router.post('/upload', route(async (req, res) => {
+    const user = currentUser(req);
+    const backup = await ctx.backups.importUpload(req, `uploaded by ${user.username}`);
+    await auditAfter(ctx.db, { ts: ctx.clock(), actor: user.username, action: 'backup.upload', target: `backups/${backup.filename}` });
+    res.status(201).json({ backup });
+  }));
   router.post('/:file/verify', route(async (req, res) => {
     res.json(await ctx.backups.verify(String(req.params.file)));
   }));

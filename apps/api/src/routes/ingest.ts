@@ -35,9 +35,6 @@ export function ingestRoutes(ctx: AppContext): Router {
       if (row.kind !== 'http') throw new PanoptesError('VALIDATION', `source ${source} is a tailed file, not an HTTP source`);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const report = await ingestBatch(ctx.writer, body, { projectUuid, parser: row.parser, sourceName: source, sourceId: row.id });
-      ctx.metrics.ingested.inc({ outcome: 'inserted' }, report.accepted);
-      ctx.metrics.ingested.inc({ outcome: 'duplicate' }, report.duplicates);
-      ctx.metrics.ingested.inc({ outcome: 'rejected' }, report.rejected);
       const sourceId = row.id;
       await scope.write((tx) =>
         tx.db

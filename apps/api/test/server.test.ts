@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { generateToken, hashToken } from '@panoptes/crypto';
+import { DEFAULT_PROJECT_UUID } from '@panoptes/db-core';
+import { describeEachDialect, rejectionOf, sqliteFixture } from '@panoptes/db-core/testing';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/env.js';
+import { startServer } from '../src/server.js';
+import { Client, servers, setupAdmin } from './harness.js';
+
+const SAMPLE = new URL('../../../packages/ingest/test/fixtures/caddy-access.jsonl', import.meta.url).pathname;
+
+describe('one server per database file [sqlite]', () => {
+  const start = servers(sqliteFixture());
+
+  it('refuses a second server on the same SQLite file with a clear message', async () => {
+    const first = await start();
+    const error = await rejectionOf(startServer(loadConfig({ ...process.env, PANOPTES_DATA_DIR: first.ctx.config.dataDir, PANOPTES_DATABASE_URL: first.ctx.config.databaseUrl, PANOPTES_MASTER_KEY_FILE: `${first.ctx.config.dataDir}/../other.key`, PANOPTES_PORT: '0' }), { logger: pino({ level: 'silent' }), print: () => {} }));
+    expect(error.message).toMatch(/already open for writing by another Panoptes process/);
+  });
+});
+
+describeEachDialect('uploads and metrics', (fixture) => {
+  const start = servers(fixture);
+
+  it('takes an uploaded archive after verifying it, and counts ingested lines in the metrics', async () => {
+    const server = await start();
+    const admin = await setupAdmin(server);
+    const token = generateToken('api');
+    await server.ctx.db.write((tx) => tx.db.insertInto('api_tokens').values({ project_uuid: DEFAULT_PROJECT_UUID, name: 'a', token_hash: hashToken(token), created_at: 1 }).execute());
+    await new Client(server.url).call('POST', '/api/ingest/c?parser=caddy_access', readFileSync(SAMPLE), { authorization: `Bearer ${token}` });
+    expect((await new Client(server.url).call('GET', '/metrics')).text).toMatch(/panoptes_ingest_lines_total\{outcome="inserted"\} 50/);
+    const backup = (await admin.call('POST', '/api/backups')).body.backup;
+    const archive = Buffer.from(await (await fetch(`${server.url}/api/backups/${backup.filename}/download`, { headers: { cookie: admin.cookie! } })).arrayBuffer());
+    const uploaded = await admin.call('POST', '/api/backups/upload', archive, { 'content-type': 'application/gzip' });
+    expect(uploaded).toMatchObject({ status: 201, body: { backup: { kind: 'manual', note: 'uploaded by ada', sha256: backup.sha256 } } });
+    const garbage = await admin.call('POST', '/api/backups/upload', Buffer.from('not an archive'), { 'content-type': 'application/gzip' });
+    expect(garbage).toMatchObject({ status: 400, body: { error: { code: 'ARCHIVE_CORRUPT' } } });
+  });
+});
