@@ -39,8 +39,8 @@ export function projectRoutes(ctx: AppContext): Router {
   router.patch('/:uuid', requireUser('admin'), route(async (req, res) => {
     const body = parseInput(projectInput.partial(), req.body);
     const uuid = String(req.params.uuid);
-    const result = await ctx.db.write((tx) =>
-      tx.db
+    await ctx.db.write(async (tx) => {
+      const result = await tx.db
         .updateTable('projects')
         .set({
           ...(body.name ? { name: body.name } : {}),
@@ -49,16 +49,21 @@ export function projectRoutes(ctx: AppContext): Router {
           updated_at: ctx.clock(),
         })
         .where('uuid', '=', uuid)
-        .executeTakeFirst(),
-    );
-    if (Number(result.numUpdatedRows) === 0) throw notFound(`project ${uuid}`);
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw notFound(`project ${uuid}`);
+      await audit(tx, { ts: ctx.clock(), actor: currentUser(req).username, action: 'project.update', target: `projects/${uuid}`, after: body }, uuid);
+    });
     res.status(204).end();
   }));
   router.delete('/:uuid', requireUser('admin'), route(async (req, res) => {
     const uuid = String(req.params.uuid);
     if (uuid === DEFAULT_PROJECT_UUID) throw new PanoptesError('CONFLICT', 'the default project cannot be deleted');
-    const result = await ctx.db.write((tx) => tx.db.deleteFrom('projects').where('uuid', '=', uuid).executeTakeFirst());
-    if (Number(result.numDeletedRows) === 0) throw notFound(`project ${uuid}`);
+    await ctx.db.write(async (tx) => {
+      const result = await tx.db.deleteFrom('projects').where('uuid', '=', uuid).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw notFound(`project ${uuid}`);
+      // The project's own audit rows go with it: the deletion is recorded in the default project.
+      await audit(tx, { ts: ctx.clock(), actor: currentUser(req).username, action: 'project.delete', target: `projects/${uuid}` });
+    });
     res.status(204).end();
   }));
   return router;
@@ -89,8 +94,11 @@ export function tokenRoutes(ctx: AppContext): Router {
   }));
   router.delete('/:id', requireUser('admin'), route(async (req, res) => {
     const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
-    const result = await ctx.db.project(projectOf(req)).write((tx) => tx.db.updateTable('api_tokens').set({ revoked_at: ctx.clock() }).where('id', '=', id).executeTakeFirst());
-    if (Number(result.numUpdatedRows) === 0) throw notFound(`token ${id}`);
+    await ctx.db.project(projectOf(req)).write(async (tx) => {
+      const result = await tx.db.updateTable('api_tokens').set({ revoked_at: ctx.clock() }).where('id', '=', id).executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw notFound(`token ${id}`);
+      await audit(tx, { ts: ctx.clock(), actor: currentUser(req).username, action: 'token.revoke', target: `api_tokens/${id}` }, projectOf(req));
+    });
     res.status(204).end();
   }));
   return router;

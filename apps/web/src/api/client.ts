@@ -1,0 +1,65 @@
+/** The panel's only way to the server: HTTP, the session cookie, the CSRF header and the project header. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: readonly { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+let csrf: string | null = null;
+export function setCsrf(token: string | null): void {
+  csrf = token;
+}
+
+export function currentProject(): string | null {
+  return localStorage.getItem('panoptes.project');
+}
+
+export function setCurrentProject(uuid: string): void {
+  localStorage.setItem('panoptes.project', uuid);
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrf !== null && method !== 'GET') headers['x-csrf-token'] = csrf;
+  const project = currentProject();
+  if (project !== null) headers['x-project'] = project;
+  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 204) return undefined as T;
+  const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string; fields?: { field: string; message: string }[] } };
+  if (!response.ok) throw new ApiError(response.status, json.error?.code ?? 'HTTP', json.error?.message ?? response.statusText, json.error?.fields ?? []);
+  return json as T;
+}
+
+export interface User {
+  readonly id: number;
+  readonly username: string;
+  readonly email: string | null;
+  readonly role: 'admin' | 'viewer';
+  readonly totpEnabled: boolean;
+}
+
+export interface LogEntry {
+  readonly id: number;
+  readonly ts: number;
+  readonly source: string;
+  readonly level: string | null;
+  readonly host_domain: string | null;
+  readonly remote_ip: string | null;
+  readonly method: string | null;
+  readonly path: string | null;
+  readonly status: number | null;
+  readonly duration_ms: number | null;
+  readonly size_bytes: number | null;
+  readonly user_agent: string | null;
+  readonly message: string | null;
+  readonly waf_rule_id: number | null;
+  readonly waf_rule_message: string | null;
+  readonly waf_blocked: boolean | null;
+  readonly raw?: string | null;
+}
