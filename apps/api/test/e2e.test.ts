@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { describeEachDialect } from '@panoptes/db-core/testing';
+import { describeEachDialect, freePort } from '@panoptes/db-core/testing';
 import { afterAll, expect, it } from 'vitest';
 import { Client } from './harness.js';
 import { HttpReceiver } from './receiver.js';
@@ -12,13 +11,6 @@ import { HttpReceiver } from './receiver.js';
 const API_DIR = new URL('..', import.meta.url).pathname;
 const SAMPLES = new URL('../../../packages/ingest/test/fixtures/', import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Starts `panoptes serve` as its own process; resolves with its URL and, on a fresh install, the setup token. */
 function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; token: string | null }> {

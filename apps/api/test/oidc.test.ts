@@ -1,17 +1,9 @@
-import { createServer } from 'node:net';
 import type { Server } from 'node:http';
-import { sqliteFixture } from '@panoptes/db-core/testing';
+import { freePort, sqliteFixture } from '@panoptes/db-core/testing';
 import Provider from 'oidc-provider';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, servers, setupAdmin } from './harness.js';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** Follows a browser's way through the provider's (development) login and consent pages. */
 async function signInThroughProvider(startUrl: string, login: string): Promise<{ callback: string }> {

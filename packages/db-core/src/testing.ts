@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,4 +171,13 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { 
     throw new Error(`rejected with a non-Error: ${String(error)}`);
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+/** A port on 127.0.0.1 that was free a moment ago: for servers a test starts, or a port nothing listens on. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import { DEFAULT_PROJECT_UUID, type Database } from '@panoptes/db-core';
-import { describeEachDialect, hasPostgres, postgresFixture, postgresStatus } from '@panoptes/db-core/testing';
+import { describeEachDialect, freePort, hasPostgres, postgresFixture, postgresStatus } from '@panoptes/db-core/testing';
 import { sql } from 'kysely';
 import { openMigrated } from '@panoptes/migrations/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,14 +9,6 @@ import { HttpPeer } from './peers/http-peer.js';
 
 const P = DEFAULT_PROJECT_UUID;
 
-/** A port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describeEachDialect('the delivery ledger', (fixture) => {
   const peers: HttpPeer[] = [];
@@ -74,7 +65,7 @@ describeEachDialect('the delivery ledger', (fixture) => {
     await notifier.notify(event());
     await notifier.processDue();
     expect((await deliveries(db))[0]).toMatchObject({ status: 'pending', error_message: 'network: timed out', next_attempt_at: T0 + 1000 });
-    await notifier.channels.save(P, { name: 'hook', type: 'webhook', config: { url: `http://127.0.0.1:${await deadPort()}/x`, timeoutMs: 200 } }, channel.id);
+    await notifier.channels.save(P, { name: 'hook', type: 'webhook', config: { url: `http://127.0.0.1:${await freePort()}/x`, timeoutMs: 200 } }, channel.id);
     clock.now += 1000;
     await notifier.processDue();
     expect((await deliveries(db))[0]).toMatchObject({ status: 'pending', attempts: 2, error_message: 'network: ECONNREFUSED', next_attempt_at: clock.now + 2000 });
