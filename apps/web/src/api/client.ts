@@ -1,4 +1,4 @@
-/** The panel's only way to the server: HTTP, the session cookie, the CSRF header and the project header. */
+/** The panel's only way to the server: HTTP with the session cookie and the CSRF header (the default project until project switching lands). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -15,20 +15,10 @@ export function setCsrf(token: string | null): void {
   csrf = token;
 }
 
-export function currentProject(): string | null {
-  return localStorage.getItem('panoptes.project');
-}
-
-export function setCurrentProject(uuid: string): void {
-  localStorage.setItem('panoptes.project', uuid);
-}
-
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrf !== null && method !== 'GET') headers['x-csrf-token'] = csrf;
-  const project = currentProject();
-  if (project !== null) headers['x-project'] = project;
   const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 204) return undefined as T;
   const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string; fields?: { field: string; message: string }[] } };
