@@ -94,6 +94,9 @@ describe('the panel in a real browser', () => {
     const detail = page.getByRole('complementary', { name: 'Log entry' });
     await detail.waitFor();
     expect(await detail.locator('pre').textContent()).toContain('"uri": "/\\"><img src=x onerror=');
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
 
     // The URL carries the filters: a link reproduces the view.
     await page.goto(`${url}/logs?status=404`);
