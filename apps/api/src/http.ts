@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { isPanoptesError, PanoptesError } from '@panoptes/db-core';
 
 /** Status for each error code; anything not listed (and every non-Panoptes error) is a 500. */
@@ -36,6 +36,13 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   if (result.success) return result.data;
   const fields: FieldProblem[] = result.error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
   throw new PanoptesError('VALIDATION', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { context: { fields } });
+}
+
+const positiveId = z.coerce.number().int().positive();
+
+/** The `:id` path parameter: a positive integer, or a 400 naming `id`. */
+export function idParam(req: Request): number {
+  return parseInput(positiveId, req.params.id, 'id');
 }
 
 export function notFound(what: string): PanoptesError {

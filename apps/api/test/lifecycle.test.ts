@@ -27,6 +27,7 @@ describeEachDialect('changing and removing what was created', (fixture) => {
 
     expect((await admin.call('PATCH', `/api/users/${created.id}`, { role: 'root' })).status).toBe(400);
     expect((await admin.call('PATCH', '/api/users/9999', { role: 'admin' })).status).toBe(404);
+    expect((await admin.call('PATCH', '/api/users/abc', { role: 'admin' })).body.error.message).toBe('id: Invalid input: expected number, received NaN');
     const changed = await admin.call('PATCH', `/api/users/${created.id}`, { role: 'admin', email: 'bob@b.example' });
     expect(changed.body.user).toMatchObject({ username: 'bob', role: 'admin', email: 'bob@b.example' });
     expect((await admin.call('PATCH', `/api/users/${created.id}`, { disabled: true })).status).toBe(200);

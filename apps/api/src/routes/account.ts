@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PanoptesError } from '@panoptes/db-core';
 import { generateRecoveryCodes, generateTotpSecret, hashPassword, hashRecoveryCodes, PURPOSES, totpUri, verifyPassword, verifyTotp } from '@panoptes/crypto';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { currentUser } from '../auth/middleware.js';
 import { audit } from '../services/audit.js';
 
@@ -73,7 +73,7 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.delete('/sessions/:id', route(async (req, res) => {
     const user = currentUser(req);
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     const result = await ctx.db.write((tx) => tx.db.deleteFrom('sessions').where('id', '=', id).where('user_id', '=', user.id).executeTakeFirst());
     if (Number(result.numDeletedRows) === 0) throw notFound(`session ${id}`);
     res.status(204).end();

@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { WriteContext } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { currentUser, projectOf } from '../auth/middleware.js';
 import { audit } from '../services/audit.js';
 
@@ -32,7 +32,6 @@ export interface Resource {
  */
 export function crudRoutes(ctx: AppContext, r: Resource): Router {
   const router = Router();
-  const id = (req: Request) => parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
 
   const checkParent = async (tx: { db: Loose }, projectUuid: string, row: Record<string, unknown>) => {
     if (r.parent === undefined) return;
@@ -75,7 +74,7 @@ export function crudRoutes(ctx: AppContext, r: Resource): Router {
   }));
 
   router.patch('/:id', route(async (req, res) => {
-    const rowId = id(req);
+    const rowId = idParam(req);
     const input = parseInput(r.create.partial(), req.body);
     const now = ctx.clock();
     const changes = { ...r.toRow(input), ...(r.timestamps?.updated !== false ? { updated_at: now } : {}) };
@@ -92,7 +91,7 @@ export function crudRoutes(ctx: AppContext, r: Resource): Router {
   }));
 
   router.delete('/:id', route(async (req, res) => {
-    const rowId = id(req);
+    const rowId = idParam(req);
     await write(req, async (tx) => {
       const before = await find(tx.db, projectOf(req), rowId);
       if (before === undefined) throw notFound(`${r.name} ${rowId}`);

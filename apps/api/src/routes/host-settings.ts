@@ -1,8 +1,8 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { PanoptesError } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { currentUser, projectOf } from '../auth/middleware.js';
 import { audit } from '../services/audit.js';
 
@@ -23,21 +23,21 @@ const security = z.object({
 /** Per-host settings that are not lists: WAF and rate limits (1:1 with the host), and rule order. */
 export function hostSettingRoutes(ctx: AppContext): Router {
   const router = Router();
-  const host = async (projectUuid: string, raw: unknown) => {
-    const id = parseInput(z.coerce.number().int().positive(), raw, 'id');
-    const row = await ctx.db.project(projectUuid).read.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst();
+  const host = async (req: Request) => {
+    const id = idParam(req);
+    const row = await ctx.db.project(projectOf(req)).read.selectFrom('hosts').select('id').where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw notFound(`host ${id}`);
     return id;
   };
 
   router.get('/:id/security', route(async (req, res) => {
-    const id = await host(projectOf(req), req.params.id);
+    const id = await host(req);
     const row = await ctx.db.read.selectFrom('host_security').selectAll().where('host_id', '=', id).executeTakeFirst();
     res.json({ security: row ?? null });
   }));
 
   router.put('/:id/security', route(async (req, res) => {
-    const id = await host(projectOf(req), req.params.id);
+    const id = await host(req);
     const s = parseInput(security, req.body);
     if (s.rateLimitKey === 'header' && !s.rateLimitHeaderName) throw new PanoptesError('VALIDATION', 'rateLimitHeaderName: required when rateLimitKey is header', { context: { fields: [{ field: 'rateLimitHeaderName', message: 'required when rateLimitKey is header' }] } });
     const now = ctx.clock();
@@ -55,7 +55,7 @@ export function hostSettingRoutes(ctx: AppContext): Router {
 
   /** New rule order: priorities 10, 20, ... in the given order, without a moment of collision. */
   router.put('/:id/rules/order', route(async (req, res) => {
-    const id = await host(projectOf(req), req.params.id);
+    const id = await host(req);
     const { ruleIds } = parseInput(z.object({ ruleIds: z.array(z.number().int().positive()).min(1).max(5000) }), req.body);
     await ctx.db.write(async (tx) => {
       const rules = await tx.db.selectFrom('rules').select('id').where('host_id', '=', id).execute();

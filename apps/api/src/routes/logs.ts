@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { projectOf } from '../auth/middleware.js';
 import { decodeCursor, encodeCursor, logConditions, logFilters, type LogFilters } from './log-query.js';
 
@@ -106,7 +106,7 @@ export function logRoutes(ctx: AppContext): Router {
   }));
 
   router.get('/:id', route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     const row = await ctx.db.project(projectOf(req)).read.selectFrom('log_entries').select([...LIST_COLUMNS, 'raw']).where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw notFound(`log entry ${id}`);
     res.json({ entry: row });

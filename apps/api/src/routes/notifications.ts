@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { CHANNEL_TYPES, DELIVERY_STATUSES, SEVERITIES } from '@panoptes/db-core';
 import { ensureVapidKeys, EVENT_CATALOG, saveRule, savePushSubscription } from '@panoptes/notifications';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { currentUser, projectOf, requireUser } from '../auth/middleware.js';
-import { auditAfter } from '../services/audit.js';
+import { audit, auditAfter } from '../services/audit.js';
 
 const channelInput = z.object({
   name: z.string().min(1).max(100),
@@ -45,31 +45,36 @@ export function notificationRoutes(ctx: AppContext): Router {
   }));
   const record = (req: Parameters<typeof currentUser>[0], action: string, target: string, after?: unknown) =>
     auditAfter(ctx.db, { ts: ctx.clock(), actor: currentUser(req).username, action, target, ...(after === undefined ? {} : { after }) }, projectOf(req));
+  /** Deletes a row of the project by `:id`, with its audit entry in the same transaction. */
+  const remove = (table: 'notification_channels' | 'notification_rules', noun: string, action: string) =>
+    route(async (req, res) => {
+      const id = idParam(req);
+      await ctx.db.project(projectOf(req)).write(async (tx) => {
+        const result = await tx.db.deleteFrom(table).where('id', '=', id).executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) throw notFound(`${noun} ${id}`);
+        await audit(tx, { ts: ctx.clock(), actor: currentUser(req).username, action, target: `${table}/${id}` }, projectOf(req));
+      });
+      res.status(204).end();
+    });
   router.post('/channels', admin, route(async (req, res) => {
     const channel = await ctx.notifier.channels.save(projectOf(req), parseInput(channelInput, req.body));
     await record(req, 'notification_channel.create', `notification_channels/${channel.id}`, channel);
     res.status(201).json({ channel });
   }));
   router.put('/channels/:id', admin, route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     await ctx.notifier.channels.view(projectOf(req), id);
     const channel = await ctx.notifier.channels.save(projectOf(req), parseInput(channelInput, req.body), id);
     await record(req, 'notification_channel.update', `notification_channels/${id}`, channel);
     res.json({ channel });
   }));
-  router.delete('/channels/:id', admin, route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
-    const result = await ctx.db.project(projectOf(req)).write((tx) => tx.db.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst());
-    if (Number(result.numDeletedRows) === 0) throw notFound(`channel ${id}`);
-    await record(req, 'notification_channel.delete', `notification_channels/${id}`);
-    res.status(204).end();
-  }));
+  router.delete('/channels/:id', admin, remove('notification_channels', 'channel', 'notification_channel.delete'));
   router.post('/channels/:id/test', admin, route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     res.json(await ctx.notifier.testSend(projectOf(req), id));
   }));
   router.get('/channels/:id/preview', route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     res.json(await ctx.notifier.preview(projectOf(req), id));
   }));
 
@@ -84,7 +89,7 @@ export function notificationRoutes(ctx: AppContext): Router {
     res.status(201).json({ id });
   }));
   router.put('/rules/:id', admin, route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     const exists = await ctx.db.project(projectOf(req)).read.selectFrom('notification_rules').select('id').where('id', '=', id).executeTakeFirst();
     if (exists === undefined) throw notFound(`rule ${id}`);
     const body = parseInput(ruleInput, req.body);
@@ -92,13 +97,7 @@ export function notificationRoutes(ctx: AppContext): Router {
     await record(req, 'notification_rule.update', `notification_rules/${id}`, body);
     res.json({ id });
   }));
-  router.delete('/rules/:id', admin, route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
-    const result = await ctx.db.project(projectOf(req)).write((tx) => tx.db.deleteFrom('notification_rules').where('id', '=', id).executeTakeFirst());
-    if (Number(result.numDeletedRows) === 0) throw notFound(`rule ${id}`);
-    await record(req, 'notification_rule.delete', `notification_rules/${id}`);
-    res.status(204).end();
-  }));
+  router.delete('/rules/:id', admin, remove('notification_rules', 'rule', 'notification_rule.delete'));
 
   /** The ledger, newest first (`before` = the last id of the previous page), with each attempt's error. */
   router.get('/deliveries', route(async (req, res) => {

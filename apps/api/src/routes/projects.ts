@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_PROJECT_UUID, PanoptesError } from '@panoptes/db-core';
 import { generateToken, hashToken } from '@panoptes/crypto';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { currentUser, mayAccess, projectOf, requireUser } from '../auth/middleware.js';
 import { audit } from '../services/audit.js';
 
@@ -93,7 +93,7 @@ export function tokenRoutes(ctx: AppContext): Router {
     res.status(201).json({ token, ...row, notice: 'Copy the token now: it is not shown again.' });
   }));
   router.delete('/:id', requireUser('admin'), route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     await ctx.db.project(projectOf(req)).write(async (tx) => {
       const result = await tx.db.updateTable('api_tokens').set({ revoked_at: ctx.clock() }).where('id', '=', id).executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) throw notFound(`token ${id}`);

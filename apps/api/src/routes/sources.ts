@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { INGEST_PARSERS } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { currentUser, projectOf, requireUser } from '../auth/middleware.js';
 import { audit } from '../services/audit.js';
 
@@ -29,7 +29,7 @@ export function sourceRoutes(ctx: AppContext): Router {
     res.status(201).json({ id });
   }));
   router.delete('/:id', requireUser('admin'), route(async (req, res) => {
-    const id = parseInput(z.coerce.number().int().positive(), req.params.id, 'id');
+    const id = idParam(req);
     const scope = ctx.db.project(projectOf(req));
     const row = await scope.read.selectFrom('ingest_sources').select('id').where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw notFound(`source ${id}`);

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { hashPassword } from '@panoptes/crypto';
 import type { AppContext } from '../context.js';
-import { notFound, parseInput, route } from '../http.js';
+import { idParam, notFound, parseInput, route } from '../http.js';
 import { currentUser, requireUser } from '../auth/middleware.js';
 import type { User } from '../auth/sessions.js';
 import { audit } from '../services/audit.js';
@@ -57,7 +57,7 @@ export function userRoutes(ctx: AppContext): Router {
   }));
 
   router.patch('/:id', route(async (req, res) => {
-    const id = Number(req.params.id);
+    const id = idParam(req);
     const body = parseInput(change, req.body);
     const actor = currentUser(req);
     const now = ctx.clock();
