@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { DIST } from './harness.js';
 
-const DIST = new URL('../dist/', import.meta.url).pathname;
 const BUDGET = 250 * 1024;
 
 describe('the production build', () => {

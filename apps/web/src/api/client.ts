@@ -1,4 +1,4 @@
-/** The panel's only way to the server: HTTP with the session cookie and the CSRF header (the default project until project switching lands). */
+/** The panel's only way to the server: HTTP with the session cookie, the CSRF header and the selected project. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -15,15 +15,37 @@ export function setCsrf(token: string | null): void {
   csrf = token;
 }
 
+const PROJECT_KEY = 'panoptes.project';
+/** The project every request is made in (the api's default project when none is chosen). */
+export function currentProject(): string | null {
+  return localStorage.getItem(PROJECT_KEY);
+}
+export function setProject(uuid: string | null): void {
+  if (uuid === null) localStorage.removeItem(PROJECT_KEY);
+  else localStorage.setItem(PROJECT_KEY, uuid);
+}
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
+  const project = currentProject();
+  if (project !== null) headers['x-project'] = project;
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrf !== null && method !== 'GET') headers['x-csrf-token'] = csrf;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
+  }
   if (response.status === 204) return undefined as T;
   const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string; fields?: { field: string; message: string }[] } };
   if (!response.ok) throw new ApiError(response.status, json.error?.code ?? 'HTTP', json.error?.message ?? response.statusText, json.error?.fields ?? []);
   return json as T;
+}
+
+/** The message to show for any failure (an ApiError's own message, or a generic one). */
+export function errorMessage(error: unknown): string {
+  return error instanceof ApiError ? error.message : error instanceof Error ? error.message : 'something went wrong';
 }
 
 export interface User {

@@ -1,0 +1,3 @@
+export default function Backups() {
+  return <h1>Backups</h1>;
+}

@@ -1,0 +1,3 @@
+export default function Proxy() {
+  return <h1>Proxy configuration</h1>;
+}
