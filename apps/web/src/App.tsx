@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { api, ApiError, setCsrf, type User } from './api/client.js';
 import { SignIn } from './routes/SignIn.js';
-import { ProjectSwitcher } from './ui/ProjectSwitcher.js';
+import { ProjectSwitcher } from './components/ProjectSwitcher.js';
 
 const Dashboard = lazy(() => import('./routes/Dashboard.js'));
 const Logs = lazy(() => import('./routes/Logs.js'));

@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/api/client.js';
-import { ConfirmButton, Field, formValues, useSubmit } from '../../src/ui/kit.js';
+import { ConfirmButton, Field, formValues, useSubmit } from '../../src/components/kit.js';
 
 afterEach(cleanup);
 
