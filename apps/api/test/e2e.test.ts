@@ -100,13 +100,14 @@ describeEachDialect('the server end to end', (fixture) => {
       const backup = (await admin.call('POST', '/api/backups', { note: 'e2e' })).body.backup;
       await admin.call('PUT', '/api/settings/logs.retention_days', { value: 9 });
       expect((await admin.call('POST', `/api/backups/${backup.filename}/restore`)).body).toMatchObject({ scheduled: true, ok: true });
+      expect((await admin.call('GET', '/api/backups')).body.pendingRestore).toBe(backup.filename);
       expect(await stop(server.child)).toBe(0);
       server = await serve(env);
       const again = new Client(server.url);
       expect((await again.call('POST', '/api/auth/login', { username: 'ada', password: 'correct horse battery' })).status).toBe(200);
       const settings = (await again.call('GET', '/api/settings')).body.settings as { key: string; value: unknown }[];
       expect(settings.find((s) => s.key === 'logs.retention_days')!.value).toBe(30);
-      expect((await again.call('GET', '/api/backups')).body.lastRestore).toMatchObject({ status: 'restored', archive: backup.filename });
+      expect((await again.call('GET', '/api/backups')).body).toMatchObject({ lastRestore: { status: 'restored', archive: backup.filename }, pendingRestore: null });
       expect((await again.call('GET', '/api/logs?source=caddy_access&limit=100')).body.entries).toHaveLength(50);
     } finally {
       await stop(server.child);

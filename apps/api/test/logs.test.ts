@@ -116,7 +116,7 @@ describeEachDialect('ingest and log search over HTTP', (fixture) => {
   it('answers with one error shape, health and metrics', async () => {
     const server = await start();
     const admin = await setupAdmin(server);
-    expect(await admin.call('PUT', '/api/settings/logs.retention_days', { value: 0 })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION' } } });
+    expect(await admin.call('PUT', '/api/settings/logs.retention_days', { value: 0 })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION', fields: [{ field: 'logs.retention_days' }] } } });
     expect((await admin.call('PUT', '/api/settings/logs.retention_days', '{nope', { 'content-type': 'application/json' })).status).toBe(400);
     expect((await admin.call('GET', '/api/nothing-here')).status).toBe(404);
     expect((await admin.call('POST', '/api/users', 'x'.repeat(2_000_000), { 'content-type': 'application/json' })).status).toBe(413);

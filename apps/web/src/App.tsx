@@ -3,6 +3,7 @@ import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { api, ApiError, setCsrf, type User } from './api/client.js';
 import { SignIn } from './routes/SignIn.js';
 import { ProjectSwitcher } from './components/ProjectSwitcher.js';
+import { UserContext } from './components/session.js';
 
 const Dashboard = lazy(() => import('./routes/Dashboard.js'));
 const Logs = lazy(() => import('./routes/Logs.js'));
@@ -78,6 +79,7 @@ export function App() {
   };
   const pages = PAGES.filter((p) => !p.admin || session.user.role === 'admin');
   return (
+    <UserContext.Provider value={session.user}>
     <div className="shell">
       <a className="skip" href="#main">
         Skip to content
@@ -117,5 +119,6 @@ export function App() {
         </Suspense>
       </main>
     </div>
+    </UserContext.Provider>
   );
 }

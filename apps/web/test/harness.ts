@@ -75,6 +75,7 @@ export async function startPanel(env: Record<string, string> = {}): Promise<Pane
 /** A page that records every dialog (an XSS payload that ran would open one). */
 export async function newPage(panel: Panel): Promise<{ page: Page; dialogs: string[] }> {
   const page = await panel.browser.newPage();
+  page.setDefaultTimeout(15_000);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { lastRestoreResult } from '@panoptes/backup';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lastRestoreResult, RESTORE_MARKER } from '@panoptes/backup';
 import { DEFAULT_PROJECT_UUID } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
 import { parseInput, route } from '../http.js';
@@ -11,7 +13,8 @@ export function backupRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use(requireUser('admin'));
   router.get('/', route(async (_req, res) => {
-    res.json({ backups: await ctx.backups.list(), lastRestore: await lastRestoreResult(ctx.config.dataDir) });
+    const pending = await readFile(join(ctx.config.dataDir, RESTORE_MARKER), 'utf8').then((text) => JSON.parse(text) as { archive?: string }, () => null);
+    res.json({ backups: await ctx.backups.list(), lastRestore: await lastRestoreResult(ctx.config.dataDir), pendingRestore: pending?.archive ?? null });
   }));
   router.post('/', route(async (req, res) => {
     const { note } = parseInput(z.object({ note: z.string().max(500).optional() }), req.body ?? {});

@@ -57,7 +57,10 @@ export class Settings {
   async set(key: string, value: unknown, now = Date.now(), alongside?: (tx: WriteContext, before: unknown) => Promise<void>): Promise<void> {
     if (!isSettingKey(key)) throw new PanoptesError('VALIDATION', `unknown setting ${JSON.stringify(key)}`, { context: { field: key } });
     const parsed = SETTINGS[key].schema.safeParse(value);
-    if (!parsed.success) throw new PanoptesError('VALIDATION', `${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`, { context: { field: key } });
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => i.message).join('; ');
+      throw new PanoptesError('VALIDATION', `${key}: ${message}`, { context: { fields: [{ field: key, message }] } });
+    }
     await this.db.write(async (tx) => {
       const before = await tx.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
       await tx.db

@@ -25,12 +25,18 @@ export function setProject(uuid: string | null): void {
   else localStorage.setItem(PROJECT_KEY, uuid);
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** The headers every changing request carries: the CSRF token and the selected project. */
+export function requestHeaders(method: string): Record<string, string> {
   const headers: Record<string, string> = {};
   const project = currentProject();
   if (project !== null) headers['x-project'] = project;
-  if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrf !== null && method !== 'GET') headers['x-csrf-token'] = csrf;
+  return headers;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers = requestHeaders(method);
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
