@@ -8,7 +8,7 @@ export class ChannelConfigError extends PanoptesError {
   readonly problems: readonly ConfigProblem[];
 
   constructor(type: ChannelType, problems: readonly ConfigProblem[]) {
-    super('INVALID_CHANNEL_CONFIG', `invalid ${type} channel: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { context: { problems } });
+    super('INVALID_CHANNEL_CONFIG', `invalid ${type} channel: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { context: { problems, fields: problems.map((p) => ({ field: `config.${p.field}`, message: p.message })) } });
     this.problems = problems;
   }
 }

@@ -1,3 +1,27 @@
+import { useState } from 'react';
+import { useResource } from '../components/kit.js';
+import type { Channel } from './notifications/channel-form.js';
+import { Channels } from './notifications/Channels.js';
+import { Deliveries } from './notifications/Deliveries.js';
+import { PushToggle } from './notifications/PushToggle.js';
+import { Rules } from './notifications/Rules.js';
+
+/** Notification channels, the rules that feed them, the delivery ledger and browser push. */
 export default function Notifications() {
-  return <h1>Notifications</h1>;
+  const channels = useResource<{ channels: Channel[] }>('/api/notifications/channels');
+  const [version, setVersion] = useState(0);
+  const changed = async () => {
+    await channels.reload();
+    setVersion((v) => v + 1);
+  };
+  const list = channels.data?.channels ?? [];
+  return (
+    <div className="notifications">
+      <h1>Notifications</h1>
+      <Channels channels={channels} onChange={changed} />
+      <Rules channels={list} />
+      <Deliveries channels={list} version={version} />
+      <PushToggle />
+    </div>
+  );
 }
