@@ -69,6 +69,7 @@ describeEachDialect('changing and removing what was created', (fixture) => {
     // The default project has no lists, so everyone may enter it; "shop" admits its domain.
     const visible = async () => (await carol.call('GET', '/api/projects')).body.projects.map((p: { name: string }) => p.name);
     expect(await visible()).toEqual(['Default', 'shop']);
+    expect((await carol.call('GET', '/api/projects')).body.projects.map((p: { isDefault: boolean }) => p.isDefault)).toEqual([true, false]);
     expect((await carol.call('PATCH', `/api/projects/${project.uuid}`, { name: 'mine' })).status).toBe(403);
 
     expect((await admin.call('PATCH', `/api/projects/${project.uuid}`, { allowedDomains: ['not a domain'] })).status).toBe(400);

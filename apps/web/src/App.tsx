@@ -36,6 +36,8 @@ const PAGES = [
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
+  const [projectKey, setProjectKey] = useState(0);
+  const switchProject = useCallback(() => setProjectKey((k) => k + 1), []);
   const [theme, setTheme] = useState(() => localStorage.getItem('panoptes.theme') ?? 'auto');
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -94,7 +96,7 @@ export function App() {
           ))}
         </nav>
         <span className="spacer" />
-        <ProjectSwitcher />
+        <ProjectSwitcher key={projectKey} onSwitch={switchProject} />
         <label className="inline">
           Theme{' '}
           <select value={theme} onChange={(e) => setTheme(e.target.value)}>
@@ -110,7 +112,7 @@ export function App() {
       </header>
       <main id="main">
         <Suspense fallback={<p role="status">Loading…</p>}>
-          <Routes>
+          <Routes key={projectKey}>
             {pages.map((p) => (
               <Route key={p.path} path={p.path} element={p.element} />
             ))}

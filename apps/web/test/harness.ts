@@ -85,10 +85,11 @@ export async function newPage(panel: Panel): Promise<{ page: Page; dialogs: stri
 }
 
 /** Creates the first admin through the setup form and waits for the dashboard. */
-export async function setupAdminInBrowser(panel: Panel, page: Page): Promise<void> {
+export async function setupAdminInBrowser(panel: Panel, page: Page, email?: string): Promise<void> {
   await page.goto(panel.url);
   await page.getByLabel('Setup token (printed by the server at start)').fill(panel.setupToken);
   await page.getByLabel('User name').fill(ADMIN.username);
+  if (email !== undefined) await page.getByLabel('E-mail (optional)').fill(email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Create admin' }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();

@@ -23,7 +23,7 @@ export function projectRoutes(ctx: AppContext): Router {
     res.json({
       projects: rows
         .filter((p) => mayAccess(user.email, JSON.parse(p.allowed_emails) as string[], JSON.parse(p.allowed_domains) as string[]))
-        .map((p) => ({ uuid: p.uuid, name: p.name, allowedEmails: JSON.parse(p.allowed_emails) as string[], allowedDomains: JSON.parse(p.allowed_domains) as string[] })),
+        .map((p) => ({ uuid: p.uuid, name: p.name, isDefault: p.uuid === DEFAULT_PROJECT_UUID, allowedEmails: JSON.parse(p.allowed_emails) as string[], allowedDomains: JSON.parse(p.allowed_domains) as string[] })),
     });
   }));
   router.post('/', requireUser('admin'), route(async (req, res) => {

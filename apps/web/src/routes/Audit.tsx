@@ -1,3 +1,90 @@
+import { useEffect, useState } from 'react';
+import { api, errorMessage } from '../api/client.js';
+import { formatTime } from '../components/kit.js';
+
+interface AuditEntry {
+  readonly id: number;
+  readonly ts: number;
+  readonly remote_ip: string | null;
+  readonly record: { actor?: string; action?: string; target?: string; before?: unknown; after?: unknown };
+}
+
+/** Every change in this project, newest first; older pages by keyset. */
 export default function Audit() {
-  return <h1>Audit log</h1>;
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [next, setNext] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = async (before: number | null) => {
+    setBusy(true);
+    try {
+      const page = await api<{ entries: AuditEntry[]; nextBefore: number | null }>('GET', `/api/audit?limit=25${before === null ? '' : `&before=${before}`}`);
+      setEntries((old) => (before === null ? page.entries : [...(old ?? []), ...page.entries]));
+      setNext(page.nextBefore);
+      setError(null);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    void load(null);
+  }, []);
+  return (
+    <div className="audit">
+      <h1>Audit log</h1>
+      {error && (
+        <p className="error" role="alert">
+          {error}{' '}
+          <button type="button" onClick={() => void load(null)}>
+            Retry
+          </button>
+        </p>
+      )}
+      {entries === null ? (
+        !error && <p role="status">Loading…</p>
+      ) : entries.length === 0 ? (
+        <p className="empty">No changes recorded in this project yet.</p>
+      ) : (
+        <table className="data audit-table">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Who</th>
+              <th>Action</th>
+              <th>Target</th>
+              <th>Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatTime(e.ts)}</td>
+                <td>
+                  {e.record.actor ?? ''} <span className="hint">{e.remote_ip ?? ''}</span>
+                </td>
+                <td>{e.record.action ?? ''}</td>
+                <td>{e.record.target ?? ''}</td>
+                <td>
+                  {(e.record.before !== undefined || e.record.after !== undefined) && (
+                    <details>
+                      <summary>before / after</summary>
+                      {e.record.before !== undefined && <pre aria-label="Before">{JSON.stringify(e.record.before, null, 2)}</pre>}
+                      {e.record.after !== undefined && <pre aria-label="After">{JSON.stringify(e.record.after, null, 2)}</pre>}
+                    </details>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next !== null && (
+        <button type="button" disabled={busy} onClick={() => void load(next)}>
+          Load older
+        </button>
+      )}
+    </div>
+  );
 }

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiInPage, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+
+describe('users, projects, tokens and the audit log in a real browser', () => {
+  let panel: Panel;
+  beforeAll(async () => {
+    panel = await startPanel();
+  }, 60_000);
+  afterAll(async () => {
+    await panel?.stop();
+  });
+
+  it('creates a viewer, a project, switches to it, shows a token once, revokes it, and pages the audit log', { timeout: 120_000 }, async () => {
+    const { page, dialogs } = await newPage(panel);
+    await setupAdminInBrowser(panel, page, 'ada@ops.example');
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    const newUser = page.getByRole('form', { name: 'New user' });
+    await newUser.getByLabel('User name').fill('bad name!');
+    await newUser.getByLabel('Initial password').fill('short');
+    await newUser.getByRole('button', { name: 'Create user' }).click();
+    await newUser.locator('label', { hasText: 'User name' }).getByText('letters, digits').waitFor();
+    await newUser.locator('label', { hasText: 'Initial password' }).locator('.field-error', { hasText: 'at least 12 characters' }).waitFor();
+    await newUser.getByLabel('User name').fill('vera');
+    await newUser.getByLabel('E-mail').fill('vera@ops.example');
+    await newUser.getByLabel('Initial password').fill('a long enough password');
+    await newUser.getByRole('button', { name: 'Create user' }).click();
+    const vera = page.getByRole('row', { name: 'User vera' });
+    await vera.waitFor();
+    expect(await vera.getByRole('combobox', { name: 'Role of vera' }).inputValue()).toBe('viewer');
+    await vera.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('dialog', { name: 'Disable vera?' }).getByRole('button', { name: 'Disable' }).click();
+    await vera.getByRole('cell', { name: 'disabled' }).waitFor();
+    await vera.getByRole('button', { name: 'Enable' }).click();
+    await vera.getByRole('cell', { name: 'active' }).waitFor();
+    await screenshot(page, 'users');
+
+    // A token in the default project, then a new project without any.
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByText('No tokens in this project.').waitFor();
+    await page.getByLabel('Token name').fill('edge-01');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const value = (await page.getByLabel('Token value').textContent())!;
+    expect(value).toMatch(/^\S{20,}$/);
+    const ingest = await fetch(`${panel.url}/api/ingest/edge?parser=caddy_access`, { method: 'POST', body: '', headers: { authorization: `Bearer ${value}` } });
+    expect(ingest.status).toBeLessThan(400);
+    await screenshot(page, 'tokens');
+    await page.reload();
+    await page.getByRole('cell', { name: 'edge-01' }).waitFor();
+    expect(await page.getByLabel('Token value').count()).toBe(0);
+    expect(await page.content()).not.toContain(value);
+
+    await page.getByRole('link', { name: 'Projects' }).click();
+    const form = page.getByRole('form', { name: 'New project' });
+    await form.getByLabel('Name').fill('shop');
+    await form.getByLabel('Allowed domains').fill('not a domain');
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await form.locator('label', { hasText: 'Allowed domains' }).getByText('a domain name').waitFor();
+    await form.getByLabel('Allowed domains').fill('shop.example, ops.example');
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('cell', { name: /anyone @shop\.example, anyone @ops\.example/ }).waitFor();
+    await screenshot(page, 'projects');
+
+    // Switch: the tokens page now shows the other project's (none).
+    const switcher = page.getByRole('combobox', { name: 'Project' });
+    await expect.poll(() => switcher.locator('option').allTextContents()).toEqual(['Default', 'shop']);
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('cell', { name: 'edge-01' }).waitFor();
+    await switcher.selectOption({ label: 'shop' });
+    await page.getByText('No tokens in this project.').waitFor();
+    await page.reload();
+    await page.getByText('No tokens in this project.').waitFor();
+    expect(await page.getByRole('combobox', { name: 'Project' }).inputValue()).not.toBe('');
+    await page.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'Default' });
+    const edge = page.getByRole('row', { name: /edge-01/ });
+    await edge.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog', { name: 'Revoke the token edge-01?' }).getByRole('button', { name: 'Revoke' }).click();
+    await edge.getByText(/^revoked/).waitFor();
+    expect((await fetch(`${panel.url}/api/ingest/edge?parser=caddy_access`, { method: 'POST', body: '', headers: { authorization: `Bearer ${value}` } })).status).toBe(401);
+
+    // Enough changes for two pages of the audit log.
+    for (let i = 0; i < 24; i++) await apiInPage(page, 'PUT', '/api/settings/logs.retention_days', { value: 30 + i });
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const rows = page.locator('.audit-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    const actions = await page.locator('.audit-table tbody tr td:nth-child(3)').allTextContents();
+    expect(actions.slice(0, 24)).toEqual(Array(24).fill('setting.update'));
+    expect(actions[24]).toBe('token.revoke');
+    await page.getByRole('button', { name: 'Load older' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(25);
+    const all = await page.locator('.audit-table tbody tr td:nth-child(3)').allTextContents();
+    for (const action of ['user.create', 'user.update', 'token.create', 'token.revoke', 'setting.update']) expect(all).toContain(action);
+    const created = page.locator('.audit-table tbody tr', { hasText: 'user.create' });
+    await created.getByText('before / after').click();
+    expect(await created.getByLabel('After').textContent()).toContain('"username": "vera"');
+    await screenshot(page, 'audit');
+    expect(dialogs).toEqual([]);
+  });
+});
