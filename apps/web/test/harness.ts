@@ -18,6 +18,8 @@ export const DIST = process.env.PANOPTES_TEST_WEB_DIST ?? new URL('../dist/', im
 export const SCREENSHOTS = new URL('../test-output/screenshots/', import.meta.url).pathname;
 export const CADDY_SAMPLE = new URL('../../../packages/ingest/test/fixtures/caddy-access.jsonl', import.meta.url).pathname;
 
+export const CADDY_ERROR_SAMPLE = new URL('../../../packages/ingest/test/fixtures/caddy-error.jsonl', import.meta.url).pathname;
+
 export const ADMIN = { username: 'ada', password: 'correct horse battery' } as const;
 
 export interface Panel {
@@ -74,7 +76,7 @@ export async function startPanel(env: Record<string, string> = {}): Promise<Pane
 
 /** A page that records every dialog (an XSS payload that ran would open one). */
 export async function newPage(panel: Panel): Promise<{ page: Page; dialogs: string[] }> {
-  const page = await panel.browser.newPage();
+  const page = await (await panel.browser.newContext()).newPage();
   page.setDefaultTimeout(15_000);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {

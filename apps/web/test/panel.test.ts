@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+import { CADDY_ERROR_SAMPLE, CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
 
 describe('the panel in a real browser', () => {
   let panel: Panel;
@@ -21,7 +21,14 @@ describe('the panel in a real browser', () => {
     hostile.request.uri = '/"><img src=x onerror="window.__xss=1;alert(1)">';
     hostile.request.headers['User-Agent'] = ['<script>window.__xss=2</script>'];
     hostile.ts += 1;
-    expect(await ingest(panel, await ingestToken(page), [...lines, JSON.stringify(hostile)])).toBe(51);
+    const token = await ingestToken(page);
+    expect(await ingest(panel, token, [...lines, JSON.stringify(hostile)])).toBe(51);
+    // A Caddy error line whose message, path and user agent carry markup.
+    const error = JSON.parse(readFileSync(CADDY_ERROR_SAMPLE, 'utf8').split('\n')[0]!);
+    error.msg = '<img src=x onerror="window.__xss=3">dial failed<script>window.__xss=4</script>';
+    error.request.uri = '/err/<svg onload="window.__xss=5">';
+    error.request.headers['User-Agent'] = ['<iframe src="javascript:window.__xss=6"></iframe>'];
+    expect(await ingest(panel, token, [JSON.stringify(error)], 'edge-errors', 'caddy_error')).toBe(1);
 
     await page.getByRole('link', { name: 'Logs' }).click();
     await page.getByRole('heading', { name: 'Logs' }).waitFor();
@@ -29,22 +36,36 @@ describe('the panel in a real browser', () => {
     const hostileRow = page.locator('tbody tr', { hasText: 'onerror' });
     await expect.poll(() => hostileRow.count()).toBe(1);
     expect(await hostileRow.locator('td.request').textContent()).toContain('<img src=x onerror="window.__xss=1;alert(1)">');
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    const injected = () => page.locator('img[src="x"], svg[onload], iframe, script:not([src])').count();
+    expect(await injected()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
 
-    await hostileRow.click();
+    const errorRow = page.locator('tbody tr', { hasText: '/err/<svg' });
+    await errorRow.waitFor();
+    await errorRow.click();
+    const errorDetail = page.getByRole('complementary', { name: 'Log entry' });
+    expect(await errorDetail.locator('dd.message').textContent()).toBe('<img src=x onerror="window.__xss=3">dial failed<script>window.__xss=4</script>');
+    expect(await errorDetail.locator('dd.ua').textContent()).toBe('<iframe src="javascript:window.__xss=6"></iframe>');
+    await screenshot(page, 'logs-detail');
+    expect(await injected()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.keyboard.press('Escape');
+    await errorDetail.waitFor({ state: 'detached' });
+
+    await hostileRow.focus();
+    await page.keyboard.press('Enter');
     const detail = page.getByRole('complementary', { name: 'Log entry' });
     await detail.waitFor();
     expect(await detail.locator('pre').textContent()).toContain('"uri": "/\\"><img src=x onerror=');
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await injected()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
 
     // The URL carries the filters: a link reproduces the view.
     await page.goto(`${panel.url}/logs?status=404`);
     await expect.poll(() => page.locator('tbody tr').count()).toBe(lines.filter((l) => JSON.parse(l).status === 404).length);
-    expect(await page.getByLabel('status', { exact: true }).inputValue()).toBe('404');
+    expect(await page.getByLabel('Status', { exact: true }).inputValue()).toBe('404');
     await screenshot(page, 'logs');
   });
 });

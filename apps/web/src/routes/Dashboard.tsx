@@ -1,105 +1,193 @@
-import { useEffect, useRef, useState } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { api, ApiError } from '../api/client.js';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, ApiError, errorMessage } from '../api/client.js';
+import { formatTime } from '../components/kit.js';
+import { readRange, resolveRange, writeRange, type TimeRange } from '../components/time-range.js';
+import { TimeRangePicker } from '../components/TimeRangePicker.js';
+import { Chart, type Point } from './dashboard/Chart.js';
+import { backupHealth, errorRates, sourceHealth, type Source } from './dashboard/health.js';
 
-const RANGES = { '1h': [3_600_000, 60], '24h': [86_400_000, 900], '7d': [604_800_000, 3600] } as const;
-type Range = keyof typeof RANGES;
-interface Point {
-  t: number;
-  requests: number;
-  s2xx: number;
-  s3xx: number;
-  s4xx: number;
-  s5xx: number;
-  wafBlocks: number;
-}
 interface Facet {
-  value: string | number;
-  count: number;
+  readonly value: string | number;
+  readonly count: number;
+}
+interface Snapshot {
+  readonly points: Point[];
+  readonly tops: Record<string, Facet[]>;
+  readonly sources: Source[];
+  readonly backups: number[] | null;
+  readonly at: number;
 }
 
-/** Requests by status class and WAF blocks over time (from the rollups), and the top lists. */
-export default function Dashboard() {
-  const [range, setRange] = useState<Range>('24h');
-  const [points, setPoints] = useState<Point[] | null>(null);
-  const [facets, setFacets] = useState<Record<string, Facet[]>>({});
-  const [error, setError] = useState<string | null>(null);
-  const chart = useRef<HTMLDivElement>(null);
+const DEFAULT_RANGE: TimeRange = { kind: 'preset', preset: '24h' };
+/** Top lists: api facet field → log browser filter. */
+const TOPS = [
+  { field: 'host', filter: 'host', title: 'Top hosts' },
+  { field: 'path', filter: 'path', title: 'Top paths' },
+  { field: 'ip', filter: 'ip', title: 'Top client IPs' },
+  { field: 'waf_rule', filter: 'wafRule', title: 'Top WAF rules' },
+] as const;
+const REFRESH = [0, 10, 30, 60, 300] as const;
 
-  useEffect(() => {
-    const load = async () => {
-      const [span, bucket] = RANGES[range];
-      const to = Date.now();
-      const from = to - span;
-      try {
-        const series = await api<{ points: Point[] }>('GET', `/api/logs/timeseries?from=${from}&to=${to}&bucketSeconds=${bucket}`);
-        const tops: Record<string, Facet[]> = {};
-        for (const field of ['host', 'path', 'ip', 'waf_rule']) {
-          tops[field] = (await api<{ values: Facet[] }>('GET', `/api/logs/facets?field=${field}&from=${from}&to=${to}&limit=8`)).values;
-        }
-        setPoints(series.points);
-        setFacets(tops);
-        setError(null);
-      } catch (e) {
-        setError(e instanceof ApiError ? e.message : 'the server cannot be reached');
-      }
-    };
-    void load();
-    const timer = setInterval(() => void load(), 30_000);
-    return () => clearInterval(timer);
-  }, [range]);
-
-  useEffect(() => {
-    if (!chart.current || points === null || points.length === 0) return;
-    const data: uPlot.AlignedData = [points.map((p) => p.t / 1000), points.map((p) => p.s2xx), points.map((p) => p.s4xx), points.map((p) => p.s5xx), points.map((p) => p.wafBlocks)];
-    const plot = new uPlot(
-      {
-        width: chart.current.clientWidth || 800,
-        height: 260,
-        series: [{}, { label: '2xx', stroke: '#2e7d32' }, { label: '4xx', stroke: '#f9a825' }, { label: '5xx', stroke: '#c62828' }, { label: 'WAF blocks', stroke: '#6a1b9a' }],
+async function snapshot(range: TimeRange): Promise<Snapshot> {
+  const { from, to, bucketSeconds } = resolveRange(range, Date.now());
+  const [series, sources, backups, ...tops] = await Promise.all([
+    api<{ points: Point[] }>('GET', `/api/logs/timeseries?from=${from}&to=${to}&bucketSeconds=${bucketSeconds}`),
+    api<{ sources: Source[] }>('GET', '/api/sources'),
+    api<{ backups: { created_at: number }[] }>('GET', '/api/backups').then(
+      (b) => b.backups.map((x) => x.created_at),
+      (e: unknown) => {
+        if (e instanceof ApiError && e.status === 403) return null;
+        throw e;
       },
-      data,
-      chart.current,
-    );
-    return () => plot.destroy();
-  }, [points]);
+    ),
+    ...TOPS.map((t) => api<{ values: Facet[] }>('GET', `/api/logs/facets?field=${t.field}&from=${from}&to=${to}&limit=8`)),
+  ]);
+  return { points: series.points, sources: sources.sources, backups, tops: Object.fromEntries(TOPS.map((t, i) => [t.field, tops[i]!.values])), at: Date.now() };
+}
 
-  const total = points?.reduce((n, p) => n + p.requests, 0) ?? 0;
-  const errors = points?.reduce((n, p) => n + p.s5xx, 0) ?? 0;
+/** Traffic, errors and WAF blocks over a time range, top lists, ingest health and backup age; refreshes itself. */
+export default function Dashboard() {
+  const [params, setParams] = useSearchParams();
+  const range = readRange(params, DEFAULT_RANGE)!;
+  const rangeKey = JSON.stringify(range);
+  const refreshSeconds = Number(params.get('refresh') ?? 30);
+  const [data, setData] = useState<Snapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setData(await snapshot(JSON.parse(rangeKey) as TimeRange));
+      setError(null);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [rangeKey]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // Auto-refresh, skipped while the tab is hidden (and at once when it shows again).
+  useEffect(() => {
+    if (!refreshSeconds) return;
+    const timer = setInterval(() => document.visibilityState === 'visible' && void load(), refreshSeconds * 1000);
+    const onVisible = () => document.visibilityState === 'visible' && void load();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => (clearInterval(timer), document.removeEventListener('visibilitychange', onVisible));
+  }, [load, refreshSeconds]);
+
+  const rates = data ? errorRates(data.points) : null;
+  const now = data?.at ?? 0;
+  const backup = data ? backupHealth(data.backups, now) : null;
+  const logsLink = (filter: string, value: string | number) => `/logs?${writeRange(new URLSearchParams({ [filter]: String(value) }), range)}`;
   return (
-    <section aria-labelledby="dash-title">
+    <section aria-labelledby="dash-title" className="dashboard">
       <h1 id="dash-title">Dashboard</h1>
-      <div role="group" aria-label="Time range" className="ranges">
-        {(Object.keys(RANGES) as Range[]).map((r) => (
-          <button key={r} type="button" aria-pressed={r === range} onClick={() => setRange(r)}>
-            {r}
-          </button>
-        ))}
+      <div className="dash-tools">
+        <TimeRangePicker value={range} onChange={(r) => setParams(writeRange(params, r ?? DEFAULT_RANGE))} />
+        <label className="inline">
+          Auto-refresh{' '}
+          <select
+            value={refreshSeconds}
+            onChange={(e) => {
+              const next = new URLSearchParams(params);
+              next.set('refresh', e.target.value);
+              setParams(next);
+            }}
+          >
+            {REFRESH.map((s) => (
+              <option key={s} value={s}>
+                {s === 0 ? 'off' : s < 60 ? `${s} s` : `${s / 60} min`}
+              </option>
+            ))}
+          </select>
+        </label>
+        {data && <span className="hint">updated {formatTime(data.at)}</span>}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
-      {points === null && !error && <p role="status">Loading…</p>}
-      {points !== null && (
-        <p className="stats">
-          <span>{total} requests</span> <span>{total === 0 ? '0' : ((errors / total) * 100).toFixed(2)}% 5xx</span> <span>{points.reduce((n, p) => n + p.wafBlocks, 0)} WAF blocks</span>
+      {error && (
+        <p className="error" role="alert">
+          {error}{' '}
+          <button type="button" onClick={() => void load()}>
+            Retry
+          </button>
         </p>
       )}
-      {points !== null && points.length === 0 && <p className="empty">No traffic in this range.</p>}
-      <div ref={chart} className="chart" />
-      <div className="tops">
-        {Object.entries(facets).map(([field, values]) => (
-          <div key={field} className="card">
-            <h2>Top {field.replace('_', ' ')}s</h2>
-            <ol>
-              {values.map((v) => (
-                <li key={String(v.value)}>
-                  <span className="value">{String(v.value)}</span> <span className="count">{v.count}</span>
-                </li>
-              ))}
-            </ol>
+      {data === null && !error && <p role="status">Loading…</p>}
+      {data && rates && backup && (
+        <>
+          <div className="tiles">
+            <div className="card tile" aria-label="Requests">
+              <strong>{rates.total}</strong> requests
+            </div>
+            <div className={`card tile ${rates.serverPct >= 5 ? 'bad' : ''}`} aria-label="Error rate">
+              <strong>{rates.serverPct.toFixed(2)}%</strong> 5xx · {rates.clientPct.toFixed(2)}% 4xx
+            </div>
+            <div className="card tile" aria-label="WAF blocks">
+              <strong>{data.points.reduce((n, p) => n + p.wafBlocks, 0)}</strong> WAF blocks
+            </div>
+            <div className={`card tile ${backup.level}`} aria-label="Backup age">
+              Last backup: <strong>{backup.text}</strong>
+            </div>
           </div>
-        ))}
-      </div>
+          {data.points.length === 0 ? <p className="empty">No traffic in this range.</p> : <Chart points={data.points} />}
+          <div className="tops">
+            {TOPS.map((t) => (
+              <div key={t.field} className="card" role="region" aria-label={t.title}>
+                <h2>{t.title}</h2>
+                {data.tops[t.field]!.length === 0 ? (
+                  <p className="empty">None in this range.</p>
+                ) : (
+                  <ol>
+                    {data.tops[t.field]!.map((v) => (
+                      <li key={String(v.value)}>
+                        <Link className="value" to={logsLink(t.filter, v.value)}>
+                          {String(v.value)}
+                        </Link>{' '}
+                        <span className="count">{v.count}</span>
+                      </li>
+                    ))}
+                  </ol>
+                )}
+              </div>
+            ))}
+          </div>
+          <section className="card" aria-label="Ingest health">
+            <h2>Ingest health</h2>
+            {data.sources.length === 0 ? (
+              <p className="empty">No sources yet: send lines to the ingest API or add a tailed file.</p>
+            ) : (
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>Source</th>
+                    <th>Parser</th>
+                    <th>Lines read</th>
+                    <th>Rejected</th>
+                    <th>Last activity</th>
+                    <th>State</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.sources.map((s) => {
+                    const h = sourceHealth(s, now);
+                    return (
+                      <tr key={s.id}>
+                        <td>
+                          {s.name} <span className="hint">{s.kind}</span>
+                        </td>
+                        <td>{s.parser}</td>
+                        <td>{s.lines_read}</td>
+                        <td>{s.lines_rejected}</td>
+                        <td>{formatTime(s.updated_at)}</td>
+                        <td className={`health-${h.level}`}>{h.text}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </>
+      )}
     </section>
   );
 }

@@ -1,9 +1,28 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, ApiError, type LogEntry } from '../api/client.js';
+import { api, errorMessage, type LogEntry } from '../api/client.js';
+import { readRange, resolveRange, writeRange } from '../components/time-range.js';
+import { TimeRangePicker } from '../components/TimeRangePicker.js';
+import { FILTERS, invalidFilters, readFilters, writeFilters, type Filters } from './logs/filters.js';
+import { LogDetail } from './logs/LogDetail.js';
+import { LogTable } from './logs/LogTable.js';
+import { mergeNewer } from './logs/live.js';
 
-const FILTERS = ['source', 'host', 'status', 'statusClass', 'method', 'ip', 'path', 'wafRule', 'q'] as const;
+const PAGE = 100;
 const LIVE_LIMIT = 500;
+const LIVE_EVERY_MS = 2000;
+
+/** The api query for the filters and the time range (resolved now). */
+function apiQuery(filters: Filters, params: URLSearchParams): URLSearchParams {
+  const q = new URLSearchParams(Object.entries(filters));
+  const range = readRange(params, null);
+  if (range !== null) {
+    const { from, to } = resolveRange(range, Date.now());
+    q.set('from', String(from));
+    q.set('to', String(to));
+  }
+  return q;
+}
 
 /**
  * The log browser: filters mirrored in the URL, newest first, keyset pages on scroll, a live tail
@@ -11,161 +30,149 @@ const LIVE_LIMIT = 500;
  */
 export default function Logs() {
   const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const key = params.toString();
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const [selected, setSelected] = useState<LogEntry | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
   const [live, setLive] = useState(false);
+  const [arrived, setArrived] = useState(0);
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const sentinel = useRef<HTMLDivElement>(null);
-  const query = new URLSearchParams([...params].filter(([k, v]) => (FILTERS as readonly string[]).includes(k) && v !== ''));
+  const shown = useRef<LogEntry[]>([]);
+  shown.current = entries;
 
   const load = useCallback(
     async (after: string | null) => {
       setLoading(true);
       try {
-        const q = new URLSearchParams(query);
-        q.set('limit', '100');
+        const q = apiQuery(readFilters(new URLSearchParams(key)), new URLSearchParams(key));
+        q.set('limit', String(PAGE));
         if (after) q.set('cursor', after);
         const page = await api<{ entries: LogEntry[]; nextCursor: string | null }>('GET', `/api/logs?${q}`);
         setEntries((old) => (after ? [...old, ...page.entries] : page.entries));
         setCursor(page.nextCursor);
         setError(null);
       } catch (e) {
-        setError(e instanceof ApiError ? e.message : 'the server cannot be reached');
+        setError(errorMessage(e));
       } finally {
         setLoading(false);
       }
     },
-    [query.toString()],
+    [key],
   );
 
   useEffect(() => {
+    setArrived(0);
     void load(null);
   }, [load]);
 
-  // Infinite scroll: the next page when the end of the list comes into view.
+  // Infinite scroll: the next keyset page when the end of the list comes into view.
   useEffect(() => {
     const node = sentinel.current;
-    if (node === null || cursor === null) return;
+    if (node === null || cursor === null || live) return;
     const observer = new IntersectionObserver((items) => {
       if (items.some((i) => i.isIntersecting) && !loading) void load(cursor);
     });
     observer.observe(node);
     return () => observer.disconnect();
-  }, [cursor, load, loading]);
+  }, [cursor, load, loading, live]);
 
-  // Live tail: poll for rows newer than the newest shown, keep the list bounded.
+  // Live tail: poll for rows at or after the newest shown (duplicates dropped), bounded list, paused while the tab is hidden.
   useEffect(() => {
     if (!live) return;
-    const timer = setInterval(async () => {
-      const newest = entries[0]?.ts;
-      const q = new URLSearchParams(query);
-      if (newest !== undefined) q.set('from', String(newest + 1));
-      q.set('limit', '200');
-      const page = await api<{ entries: LogEntry[] }>('GET', `/api/logs?${q}`).catch(() => ({ entries: [] }));
-      if (page.entries.length > 0) setEntries((old) => [...page.entries, ...old].slice(0, LIVE_LIMIT));
-    }, 2000);
+    const q = new URLSearchParams(Object.entries(readFilters(new URLSearchParams(key))));
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'hidden') return;
+      const newest = shown.current[0]?.ts;
+      const next = new URLSearchParams(q);
+      if (newest !== undefined) next.set('from', String(newest));
+      next.set('limit', '200');
+      api<{ entries: LogEntry[] }>('GET', `/api/logs?${next}`)
+        .then((page) => {
+          const merged = mergeNewer(shown.current, page.entries, LIVE_LIMIT);
+          if (merged.added > 0) {
+            setEntries(merged.entries);
+            setArrived((n) => n + merged.added);
+          }
+          setError(null);
+        })
+        .catch((e: unknown) => setError(errorMessage(e)));
+    }, LIVE_EVERY_MS);
     return () => clearInterval(timer);
-  }, [live, entries, query]);
+  }, [live, key]);
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next = new URLSearchParams();
-    for (const f of FILTERS) {
-      const v = String(form.get(f) ?? '').trim();
-      if (v) next.set(f, v);
-    }
-    setParams(next);
+    const values: Record<string, string> = {};
+    for (const [k, v] of new FormData(event.currentTarget)) if (typeof v === 'string') values[k] = v.trim();
+    const invalid = invalidFilters(values);
+    setProblems(invalid);
+    if (Object.keys(invalid).length === 0) setParams(writeFilters(params, values));
   };
-  const only = (key: (typeof FILTERS)[number], value: string | number | null) => {
-    if (value === null) return;
-    const next = new URLSearchParams(params);
-    next.set(key, String(value));
-    setParams(next);
+  const only = (name: string, value: string | number | null) => {
+    if (value === null || value === '') return;
+    setParams(writeFilters(params, { ...filters, [name]: String(value) }));
   };
-  const open = async (entry: LogEntry) => {
-    const detail = await api<{ entry: LogEntry }>('GET', `/api/logs/${entry.id}`);
-    setSelected(detail.entry);
-  };
+  const exportQuery = apiQuery(filters, params);
 
   return (
     <section aria-labelledby="logs-title" className="logs">
       <h1 id="logs-title">Logs</h1>
-      <form className="filters" onSubmit={apply} key={params.toString()}>
+      <TimeRangePicker value={readRange(params, null)} onChange={(r) => setParams(writeRange(params, r))} allowAll />
+      <form className="filters" onSubmit={apply} key={key} aria-label="Filters">
         {FILTERS.map((f) => (
-          <label key={f}>
-            {f}
-            <input name={f} defaultValue={params.get(f) ?? ''} />
+          <label key={f.name}>
+            {f.label}
+            {f.options ? (
+              <select name={f.name} defaultValue={filters[f.name] ?? ''}>
+                <option value="">any</option>
+                {f.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input name={f.name} defaultValue={filters[f.name] ?? ''} placeholder={f.placeholder} aria-invalid={problems[f.name] ? true : undefined} />
+            )}
+            {problems[f.name] && <small className="field-error">{problems[f.name]}</small>}
           </label>
         ))}
         <button type="submit">Search</button>
+        <button type="button" onClick={() => setParams(writeFilters(params, {}))}>
+          Clear
+        </button>
+      </form>
+      <div className="log-tools">
         <label className="inline">
-          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live tail
+          <input type="checkbox" checked={live} onChange={(e) => (setLive(e.target.checked), setArrived(0))} /> Live tail
         </label>
-        <a href={`/api/logs/export?format=csv&${query}`} download>
+        {live && (
+          <span role="status" className="hint">
+            Live: {arrived} new {arrived === 1 ? 'entry' : 'entries'}; the newest {LIVE_LIMIT} are kept.
+          </span>
+        )}
+        <a href={`/api/logs/export?format=csv&${exportQuery}`} download>
           Export CSV
         </a>
-      </form>
-      {error && <p className="error" role="alert">{error}</p>}
-      {!loading && !error && entries.length === 0 && <p className="empty">No log entries match.</p>}
-      <table className="log-table">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Source</th>
-            <th>Host</th>
-            <th>Client</th>
-            <th>Request</th>
-            <th>Status</th>
-            <th>WAF</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} onClick={() => void open(e)} tabIndex={0} onKeyDown={(k) => k.key === 'Enter' && void open(e)} className={e.waf_blocked ? 'blocked' : undefined}>
-              <td>{new Date(e.ts).toISOString().replace('T', ' ').slice(0, 19)}</td>
-              <td>{e.source}</td>
-              <td>{e.host_domain}</td>
-              <td>
-                {e.remote_ip}{' '}
-                {e.remote_ip && (
-                  <button type="button" className="link" onClick={(ev) => (ev.stopPropagation(), only('ip', e.remote_ip))} aria-label={`only ${e.remote_ip}`}>
-                    only
-                  </button>
-                )}
-              </td>
-              <td className="request">
-                {e.method} {e.path ?? e.message}
-              </td>
-              <td>{e.status}</td>
-              <td>{e.waf_rule_id ? `${e.waf_rule_id} ${e.waf_rule_message ?? ''}` : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div ref={sentinel} className="sentinel">
-        {loading ? 'Loading…' : cursor ? '' : entries.length > 0 ? 'End of results' : ''}
+        <a href={`/api/logs/export?format=ndjson&${exportQuery}`} download>
+          Export NDJSON
+        </a>
       </div>
-      {selected && (
-        <aside className="detail" aria-label="Log entry">
-          <button type="button" onClick={() => setSelected(null)}>
-            Close
-          </button>
-          <h2>Entry {selected.id}</h2>
-          <pre>{pretty(selected.raw ?? '')}</pre>
-        </aside>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
       )}
+      {!loading && !error && entries.length === 0 && <p className="empty">No log entries match.</p>}
+      <LogTable entries={entries} onOpen={(e) => setSelected(e.id)} onOnly={only} />
+      <div ref={sentinel} className="sentinel">
+        {loading ? 'Loading…' : live ? '' : cursor ? '' : entries.length > 0 ? 'End of results' : ''}
+      </div>
+      {selected !== null && <LogDetail id={selected} onClose={() => setSelected(null)} onOnly={only} />}
     </section>
   );
-}
-
-/** The raw line, pretty-printed when it is JSON; always shown as text. */
-function pretty(raw: string): string {
-  try {
-    return JSON.stringify(JSON.parse(raw), null, 2);
-  } catch {
-    return raw;
-  }
 }

@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface Point {
+  readonly t: number;
+  readonly requests: number;
+  readonly s2xx: number;
+  readonly s3xx: number;
+  readonly s4xx: number;
+  readonly s5xx: number;
+  readonly wafBlocks: number;
+}
+
+/** Requests by status class and WAF blocks over time (uPlot). */
+export function Chart({ points }: { points: readonly Point[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!box.current || points.length === 0) return;
+    const data: uPlot.AlignedData = [points.map((p) => p.t / 1000), points.map((p) => p.s2xx), points.map((p) => p.s3xx), points.map((p) => p.s4xx), points.map((p) => p.s5xx), points.map((p) => p.wafBlocks)];
+    const plot = new uPlot(
+      {
+        width: box.current.clientWidth || 800,
+        height: 260,
+        series: [{}, { label: '2xx', stroke: '#2e7d32' }, { label: '3xx', stroke: '#1565c0' }, { label: '4xx', stroke: '#f9a825' }, { label: '5xx', stroke: '#c62828' }, { label: 'WAF blocks', stroke: '#6a1b9a' }],
+      },
+      data,
+      box.current,
+    );
+    return () => plot.destroy();
+  }, [points]);
+  return <div ref={box} className="chart" role="img" aria-label="Requests over time by status class, and WAF blocks" />;
+}

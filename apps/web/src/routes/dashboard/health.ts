@@ -1,0 +1,48 @@
+/** What the dashboard says about ingest sources and backups, from the api's rows. */
+
+export interface Source {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: 'file' | 'http';
+  readonly parser: string;
+  readonly enabled: boolean | number;
+  readonly lines_read: number;
+  readonly lines_rejected: number;
+  readonly lines_written: number;
+  readonly bytes_behind: number;
+  readonly last_error: string | null;
+  readonly last_error_at: number | null;
+  readonly updated_at: number;
+}
+
+/** A source without activity for this long is flagged as stale. */
+export const STALE_AFTER_MS = 15 * 60_000;
+/** The newest backup older than this is a warning. */
+export const BACKUP_WARN_AFTER_MS = 2 * 86_400_000;
+
+export type Health = { readonly level: 'ok' | 'warn' | 'bad'; readonly text: string };
+
+export function sourceHealth(s: Source, now: number): Health {
+  if (!s.enabled) return { level: 'warn', text: 'disabled' };
+  if (s.last_error !== null && (s.last_error_at ?? 0) >= s.updated_at - 1000) return { level: 'bad', text: `failing: ${s.last_error}` };
+  if (s.bytes_behind > 1_048_576) return { level: 'warn', text: `behind by ${Math.round(s.bytes_behind / 1_048_576)} MiB` };
+  if (now - s.updated_at > STALE_AFTER_MS) return { level: 'warn', text: 'no lines lately' };
+  return { level: 'ok', text: 'healthy' };
+}
+
+/** The newest backup's age as a health line; `null` backups means the user may not see them. */
+export function backupHealth(createdAt: readonly number[] | null, now: number): Health {
+  if (createdAt === null) return { level: 'ok', text: 'n/a (admins only)' };
+  if (createdAt.length === 0) return { level: 'bad', text: 'no backup yet' };
+  const age = now - Math.max(...createdAt);
+  const hours = Math.round(age / 3_600_000);
+  const text = hours < 1 ? 'less than an hour old' : hours < 48 ? `${hours} h old` : `${Math.round(hours / 24)} days old`;
+  return { level: age > BACKUP_WARN_AFTER_MS ? 'warn' : 'ok', text };
+}
+
+/** Share of 4xx and 5xx answers among all requests, in percent. */
+export function errorRates(points: readonly { requests: number; s4xx: number; s5xx: number }[]): { total: number; clientPct: number; serverPct: number } {
+  const total = points.reduce((n, p) => n + p.requests, 0);
+  const pct = (n: number) => (total === 0 ? 0 : (n / total) * 100);
+  return { total, clientPct: pct(points.reduce((n, p) => n + p.s4xx, 0)), serverPct: pct(points.reduce((n, p) => n + p.s5xx, 0)) };
+}

@@ -1,0 +1,51 @@
+import type { LogEntry } from '../../api/client.js';
+
+/** A quick filter button: "only this value". */
+function Only({ name, value, onOnly }: { name: string; value: string | number | null; onOnly: (name: string, value: string | number | null) => void }) {
+  if (value === null || value === '') return null;
+  return (
+    <button type="button" className="link only" onClick={(ev) => (ev.stopPropagation(), onOnly(name, value))} aria-label={`only ${name} ${String(value)}`}>
+      only
+    </button>
+  );
+}
+
+/** Log rows, newest first; Enter or a click opens one. Every field is text. */
+export function LogTable({ entries, onOpen, onOnly }: { entries: readonly LogEntry[]; onOpen: (e: LogEntry) => void; onOnly: (name: string, value: string | number | null) => void }) {
+  return (
+    <table className="log-table">
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Source</th>
+          <th>Host</th>
+          <th>Client</th>
+          <th>Request</th>
+          <th>Status</th>
+          <th>WAF</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.id} onClick={() => onOpen(e)} tabIndex={0} onKeyDown={(k) => k.key === 'Enter' && (k.preventDefault(), onOpen(e))} className={e.waf_blocked ? 'blocked' : undefined}>
+            <td>{new Date(e.ts).toISOString().replace('T', ' ').slice(0, 19)}</td>
+            <td>{e.source}</td>
+            <td>
+              {e.host_domain} <Only name="host" value={e.host_domain} onOnly={onOnly} />
+            </td>
+            <td>
+              {e.remote_ip} <Only name="ip" value={e.remote_ip} onOnly={onOnly} />
+            </td>
+            <td className="request">
+              {e.method} {e.path ?? e.message} {e.path && <Only name="path" value={e.path} onOnly={onOnly} />}
+            </td>
+            <td>
+              {e.status} <Only name="status" value={e.status} onOnly={onOnly} />
+            </td>
+            <td>{e.waf_rule_id ? `${e.waf_rule_id} ${e.waf_rule_message ?? ''}` : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

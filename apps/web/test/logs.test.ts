@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+
+/** `count` Caddy access lines made from the sample: distinct times, clients and paths, statuses from the sample. */
+function lines(count: number, start: number): string[] {
+  const sample = readFileSync(CADDY_SAMPLE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ts: number; status: number; request: { uri: string; remote_ip: string; client_ip?: string } });
+  return Array.from({ length: count }, (_, i) => {
+    const line = structuredClone(sample[i % sample.length]!);
+    line.ts = (start + i * 1000) / 1000;
+    line.request.uri = `/page/${i}`;
+    line.request.remote_ip = `198.51.100.${i % 200}`;
+    line.request.client_ip = line.request.remote_ip;
+    return JSON.stringify(line);
+  });
+}
+
+describe('the log browser and the dashboard in a real browser', () => {
+  let panel: Panel;
+  beforeAll(async () => {
+    panel = await startPanel();
+  }, 60_000);
+  afterAll(async () => {
+    await panel?.stop();
+  });
+
+  it('pages by scrolling, filters through the URL, tails new lines live and exports the search', { timeout: 120_000 }, async () => {
+    const { page, dialogs } = await newPage(panel);
+    await setupAdminInBrowser(panel, page);
+    const token = await ingestToken(page);
+    const start = Date.now() - 3_600_000;
+    const batch = lines(250, start);
+    expect(await ingest(panel, token, batch)).toBe(250);
+
+    await page.goto(`${panel.url}/logs?source=caddy_access`);
+    const rows = page.locator('table.log-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(100);
+    // Newest first.
+    expect(await rows.first().locator('td.request').textContent()).toContain('/page/249');
+    await page.locator('.sentinel').scrollIntoViewIfNeeded();
+    await expect.poll(() => rows.count()).toBe(200);
+    await page.locator('.sentinel').scrollIntoViewIfNeeded();
+    await expect.poll(() => rows.count()).toBe(250);
+    await page.getByText('End of results').waitFor();
+    expect(new Set(await rows.locator('td.request').allTextContents()).size).toBe(250);
+
+    // Filters: a bad value is shown next to its field; a good one goes into the URL.
+    await page.getByLabel('Client IP').fill('not-an-ip');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('an IP address or an IPv4').waitFor();
+    await page.getByLabel('Client IP').fill('198.51.100.7');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.url()).toContain('ip=198.51.100.7');
+    await expect.poll(() => rows.count()).toBe(2);
+    // "only" from a row narrows further; the link reproduces the view in a new page.
+    await rows.first().getByRole('button', { name: /^only path / }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    const link = page.url();
+    const second = await page.context().newPage();
+    await second.goto(link);
+    await expect.poll(() => second.locator('table.log-table tbody tr').count()).toBe(1);
+    expect(await second.getByLabel('Client IP').inputValue()).toBe('198.51.100.7');
+    await second.close();
+
+    // Export the current search.
+    const ndjson = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByRole('link', { name: 'Export NDJSON' }).getAttribute('href'))!);
+    expect(ndjson.trim().split('\n')).toHaveLength(1);
+    const csvHref = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
+    expect(csvHref).toContain('ip=198.51.100.7');
+
+    // Live tail: a line ingested afterwards appears without a reload.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.url()).not.toContain('ip=');
+    await expect.poll(() => rows.count()).toBe(100);
+    await page.getByLabel('Live tail').check();
+    const fresh = JSON.parse(lines(1, Date.now())[0]!);
+    fresh.request.uri = '/arrived/while/watching';
+    expect(await ingest(panel, token, [JSON.stringify(fresh)])).toBe(1);
+    await page.locator('tbody tr', { hasText: '/arrived/while/watching' }).waitFor({ timeout: 10_000 });
+    expect(await rows.first().locator('td.request').textContent()).toContain('/arrived/while/watching');
+    await page.getByText('Live: 1 new entry').waitFor();
+    await screenshot(page, 'logs-live');
+    await page.getByLabel('Live tail').uncheck();
+
+    // The dashboard: time range in the URL, ingest health, top lists that open the log browser.
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '6 h' }).click();
+    await expect.poll(() => page.url()).toContain('range=6h');
+    const health = page.getByRole('region', { name: 'Ingest health' });
+    await health.getByRole('cell', { name: 'edge' }).waitFor();
+    expect(await health.locator('tbody tr').first().textContent()).toContain('healthy');
+    expect(await page.getByLabel('Requests', { exact: true }).textContent()).toContain('251');
+    expect(await page.getByLabel('Backup age').textContent()).toContain('no backup yet');
+    await page.getByRole('region', { name: 'Top client IPs' }).getByRole('link').first().click();
+    await expect.poll(() => page.url()).toMatch(/\/logs\?.*ip=198\.51\.100\./);
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('region', { name: 'Top hosts' }).waitFor();
+    await screenshot(page, 'dashboard');
+    expect(dialogs).toEqual([]);
+  });
+});
