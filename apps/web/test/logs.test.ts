@@ -96,6 +96,11 @@ describe('the log browser and the dashboard in a real browser', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('region', { name: 'Top hosts' }).waitFor();
     await screenshot(page, 'dashboard');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(18, 20, 23)');
+    await screenshot(page, 'dashboard-dark');
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(250, 250, 250)');
     expect(dialogs).toEqual([]);
   });
 });
