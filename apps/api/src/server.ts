@@ -70,7 +70,10 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   // Assigned once the metrics exist; batches committed before that are not counted (a const would throw).
   // eslint-disable-next-line prefer-const
   let metrics: Metrics | undefined;
+  // Up to 1024 items per transaction when the queue is deep (a transaction takes what is waiting).
   const writer = new RecordWriter(db, {
+    batchSize: 1024,
+    queueSize: 8192,
     logger,
     onBatch: (batch) => {
       metrics?.ingested.inc({ outcome: 'inserted' }, batch.inserted);

@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeCaddyLog } from './data.js';
+import type { Figures } from './figures.js';
+import { runWorker } from './process.js';
+
+export interface IngestRun {
+  readonly rows: number;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly recoverable: boolean;
+}
+
+/** What the groups of one run share: the figures, a scratch folder, the generated log and the ingested database. */
+export class BenchContext {
+  #log: Promise<string> | undefined;
+  #database: Promise<{ path: string; run: IngestRun }> | undefined;
+
+  constructor(
+    readonly figures: Figures,
+    readonly dir: string,
+    /** Lines of the main data set (1,000,000 by default). */
+    readonly lines: number,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** The Caddy access log of `lines` lines (generated once). */
+  accessLog(): Promise<string> {
+    this.#log ??= (async () => {
+      const path = join(this.dir, 'access.log');
+      if (!existsSync(path)) await writeCaddyLog(path, this.lines);
+      return path;
+    })();
+    return this.#log;
+  }
+
+  /** The SQLite database with the whole log ingested end to end (ingested once, in a child process). */
+  ingested(): Promise<{ path: string; run: IngestRun }> {
+    this.#database ??= (async () => {
+      const path = join(this.dir, 'ingested', 'panoptes.db');
+      mkdirSync(join(this.dir, 'ingested'), { recursive: true });
+      const run = await runWorker<IngestRun>('ingest-file.ts', [await this.accessLog(), `sqlite:${path}`]);
+      return { path, run };
+    })();
+    return this.#database;
+  }
+}

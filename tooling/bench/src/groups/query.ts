@@ -1,0 +1,88 @@
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import type { BenchContext } from '../context.js';
+import { CaddyLineGenerator } from '../data.js';
+import { percentile } from '../figures.js';
+import { freshPort } from '../ports.js';
+import { startApi, type ApiServer } from '../process.js';
+
+/** Six searches an operator runs all day (newest 50 each). */
+export const FIRST_PAGES = ['status=404', 'statusClass=5', 'host=app3.example.com', 'ip=10.1.2.3', 'path=%2Fadmin', 'q=sqlmap'].map((f) => `/api/logs?${f}&limit=50`);
+
+async function timed(api: ApiServer, path: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${api.url}${path}`, { headers: api.headers });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+  return performance.now() - started;
+}
+
+/** p95 of the six first pages, each asked `rounds` times (after one warm-up round). */
+export async function firstPageP95(api: ApiServer, rounds = 20): Promise<number> {
+  for (const p of FIRST_PAGES) await timed(api, p);
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) for (const p of FIRST_PAGES) samples.push(await timed(api, p));
+  return percentile(samples, 95);
+}
+
+async function median(api: ApiServer, path: string, runs = 5): Promise<number> {
+  await timed(api, path);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await timed(api, path));
+  return percentile(samples, 50);
+}
+
+function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** /healthz latency while 20,000 lines/s are ingested over HTTP and a facet query runs in a loop. */
+async function healthzUnderLoad(api: ApiServer, seconds: number): Promise<{ p99: number; ingested: number }> {
+  const generator = new CaddyLineGenerator(99);
+  let stop = false;
+  let ingested = 0;
+  const ingest = (async () => {
+    const started = performance.now();
+    for (let tick = 0; !stop; tick++) {
+      const lines = Array.from({ length: 1000 }, (_, i) => generator.line(tick * 1000 + i, Date.now(), 1));
+      const res = await fetch(`${api.url}/api/ingest/load?parser=caddy_access`, { method: 'POST', body: lines.join('\n'), headers: { authorization: `Bearer ${api.token}` } });
+      ingested += ((await res.json()) as { accepted: number }).accepted;
+      const ahead = started + ((tick + 1) * 1000 * 1000) / 20_000 - performance.now();
+      if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
+    }
+  })();
+  const facets = (async () => {
+    while (!stop) await fetch(`${api.url}/api/logs/facets?field=path&from=${Date.now() - 86_400_000}&to=${Date.now()}`, { headers: api.headers }).then((r) => r.arrayBuffer());
+  })();
+  const result = await cannon({ url: `${api.url}/healthz`, connections: 1, duration: seconds });
+  stop = true;
+  await Promise.all([ingest, facets]);
+  return { p99: result.latency.p99, ingested };
+}
+
+/** Searches, facets, series and the api under load, on a copy of the database ingested end to end. */
+export async function queryGroup(ctx: BenchContext, options: { loadSeconds?: number } = {}): Promise<void> {
+  const { path } = await ctx.ingested();
+  const dir = join(ctx.dir, 'query');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(join(path, '..'), dir, { recursive: true });
+  const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key') }, await freshPort());
+  const seconds = options.loadSeconds ?? 10;
+  try {
+    ctx.figures.add('query.first_page_p95_ms', await firstPageP95(api), 'ms', { op: '<=', value: 15 }, 'six filters, newest 50, over HTTP');
+    const now = Date.now();
+    ctx.figures.add('query.facets_24h_ms', await median(api, `/api/logs/facets?field=path&from=${now - 86_400_000}&to=${now}&limit=10`), 'ms', { op: '<=', value: 150 }, 'top paths');
+    ctx.figures.add('query.timeseries_24h_ms', await median(api, `/api/logs/timeseries?from=${now - 86_400_000}&to=${now}&bucketSeconds=60`), 'ms', { op: '<=', value: 10 }, 'per minute, rollups');
+    const rps = await cannon({ url: `${api.url}/api/logs?status=404&limit=50`, connections: 10, duration: seconds, headers: api.headers });
+    if (rps.non2xx > 0) throw new Error(`the search answered ${rps.non2xx} errors under load`);
+    ctx.figures.add('api.logs_rps', rps.requests.average, 'req/s', { op: '>=', value: 2000 }, '10 connections, autocannon');
+    const load = await healthzUnderLoad(api, seconds);
+    ctx.figures.add('api.healthz_p99_ms_under_load', load.p99, 'ms', { op: '<=', value: 25 }, `${Math.round(load.ingested / seconds)} lines/s ingested meanwhile`);
+  } finally {
+    await api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { REPO } from './data.js';
+
+const TSX = ['--import', 'tsx', '--conditions=@panoptes/source'];
+
+/** Runs a TypeScript script of this package in a child process and returns its last stdout line as JSON. */
+export async function runWorker<T>(script: string, args: readonly string[]): Promise<T> {
+  const child = spawn(process.execPath, [...TSX, new URL(`./workers/${script}`, import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let last = '';
+  createInterface({ input: child.stdout }).on('line', (l) => (last = l));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
+  return JSON.parse(last) as T;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Session cookie and CSRF token of the benchmark admin. */
+  readonly headers: Record<string, string>;
+  /** An ingest token of the default project. */
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `panoptes serve` (apps/api) as a child on `port`, creates the admin and an ingest token. */
+export async function startApi(env: Record<string, string>, port: number): Promise<ApiServer> {
+  const child = spawn(process.execPath, [...TSX, 'src/cli.ts', 'serve'], {
+    cwd: `${REPO}apps/api`,
+    env: { ...process.env, PANOPTES_PORT: String(port), PANOPTES_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let setupToken: string | null = null;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const t = /^\s{4}([A-Za-z0-9_-]{24})$/.exec(line);
+    if (t) setupToken = t[1]!;
+  });
+  const exited = new Promise<never>((_resolve, reject) => child.once('exit', (code) => reject(new Error(`the api exited with ${code}`))));
+  const url = `http://127.0.0.1:${port}`;
+  await Promise.race([waitHealthy(url), exited]);
+  exited.catch(() => {});
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  // The token is printed before the server listens; its line may still be on its way.
+  if (setupToken === null) await new Promise((r) => setTimeout(r, 500));
+  if (setupToken === null) throw new Error('the database already has users: the benchmark needs a fresh one');
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  await post('/api/auth/setup', { token: setupToken, username: 'bench', password: 'benchmark password' });
+  const login = await post('/api/auth/login', { username: 'bench', password: 'benchmark password' });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const csrf = ((await (await fetch(`${url}/api/auth/me`, { headers: { cookie } })).json()) as { csrf: string }).csrf;
+  const headers = { cookie, 'x-csrf-token': csrf };
+  await fetch(`${url}/api/settings/logs.max_entries`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ value: 100_000_000 }) });
+  const token = ((await (await post('/api/tokens', { name: 'bench' }, headers)).json()) as { token: string }).token;
+  return { url, child, headers, token, stop };
+}
+
+export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`${url} did not become healthy`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,42 @@
+// Child process: tails a Caddy log into a database the way the server does (FileTailer -> RecordWriter,
+// the server's batch settings) and prints one JSON line: rows, seconds, peak RSS, database bytes, and
+// whether sampled rows give back their original line byte for byte.
+// Usage: node --import tsx --conditions=@panoptes/source ingest-file.ts <log> <database-url>
+import { statSync } from 'node:fs';
+import { DEFAULT_PROJECT_UUID, openDatabase } from '@panoptes/db-core';
+import { FileTailer, loadSource, RecordWriter } from '@panoptes/ingest';
+import { createMigrator } from '@panoptes/migrations';
+import { readLines } from '../lines.js';
+
+const [log, url] = process.argv.slice(2) as [string, string];
+const db = await openDatabase(url);
+await createMigrator(db).up();
+const writer = new RecordWriter(db, { batchSize: 1024, queueSize: 8192 });
+const tailer = new FileTailer(db, writer, { projectUuid: DEFAULT_PROJECT_UUID, name: 'bench', path: log, parser: 'caddy_access' }, { pollIntervalMs: 20 });
+const size = statSync(log).size;
+const started = performance.now();
+await tailer.start();
+for (;;) {
+  await tailer.idle();
+  if ((await loadSource(db, DEFAULT_PROJECT_UUID, 'bench')).offset === size) break;
+}
+const seconds = (performance.now() - started) / 1000;
+await tailer.stop();
+await writer.close();
+const { n } = await db.read.selectFrom('log_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+
+// Byte-for-byte: 200 rows spread over the table give back their line of the file (rows are written in file order).
+const step = Math.max(1, Math.floor(Number(n) / 200));
+const sampled = new Map<number, string | null>();
+for (let id = step; id <= Number(n); id += step) sampled.set(id, null);
+const rows = await db.read.selectFrom('log_entries').select(['id', 'raw']).where('source', '=', 'caddy_access').where('id', 'in', [...sampled.keys()]).execute();
+for (const r of rows) sampled.set(Number(r.id), r.raw);
+let index = 0;
+let recoverable = rows.length === sampled.size;
+for await (const line of readLines(log)) {
+  index++;
+  if (sampled.has(index) && sampled.get(index) !== line) recoverable = false;
+}
+await db.checkpoint();
+await db.close();
+process.stdout.write(`${JSON.stringify({ rows: Number(n), seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, recoverable })}\n`);

@@ -1,0 +1,3 @@
+import { definePackageConfig } from '@panoptes/vitest-config';
+
+export default definePackageConfig();
