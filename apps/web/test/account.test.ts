@@ -1,7 +1,7 @@
 import { TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, newPage, panelPerFile, screenshot, setupAdminInBrowser, type Panel } from './harness.js';
 
 async function signIn(panel: Panel, page: Page, password: string = ADMIN.password): Promise<void> {
   await page.goto(panel.url);
@@ -18,13 +18,7 @@ async function signOut(page: Page): Promise<void> {
 const NEW_PASSWORD = 'a new and longer passphrase';
 
 describe('the account page and two-factor sign-in in a real browser', () => {
-  let panel: Panel;
-  beforeAll(async () => {
-    panel = await startPanel();
-  }, 60_000);
-  afterAll(async () => {
-    await panel?.stop();
-  });
+  const panel = panelPerFile();
 
   it('changes the password and revokes another session', { timeout: 60_000 }, async () => {
     const { page } = await newPage(panel);

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiInPage, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { apiInPage, newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
 
 describe('users, projects, tokens and the audit log in a real browser', () => {
-  let panel: Panel;
-  beforeAll(async () => {
-    panel = await startPanel();
-  }, 60_000);
-  afterAll(async () => {
-    await panel?.stop();
-  });
+  const panel = panelPerFile();
 
   it('creates a viewer, a project, switches to it, shows a token once, revokes it, and pages the audit log', { timeout: 120_000 }, async () => {
     const { page, dialogs } = await newPage(panel);

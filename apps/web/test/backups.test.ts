@@ -1,17 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiInPage, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { apiInPage, newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
 
 describe('backups and settings in a real browser', () => {
-  let panel: Panel;
-  beforeAll(async () => {
-    panel = await startPanel();
-  }, 60_000);
-  afterAll(async () => {
-    await panel?.stop();
-  });
+  const panel = panelPerFile();
 
   it('sets the schedule, creates, downloads, verifies, uploads and schedules a restore', { timeout: 120_000 }, async () => {
     const { page, dialogs } = await newPage(panel);

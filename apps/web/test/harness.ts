@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '@panoptes/db-core/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * The real api serving the built panel, and Debian's Chromium driving it. Each test file starts its
@@ -72,6 +73,23 @@ export async function startPanel(env: Record<string, string> = {}): Promise<Pane
       await kill();
     },
   };
+}
+
+/** One panel for the test file: started before its tests, stopped after them. */
+export function panelPerFile(env: Record<string, string> = {}): Panel {
+  let current: Panel | undefined;
+  beforeAll(async () => {
+    current = await startPanel(env);
+  }, 60_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  return new Proxy({} as Panel, {
+    get(_target, key: keyof Panel) {
+      if (current === undefined) throw new Error('the panel starts in beforeAll');
+      return current[key];
+    },
+  });
 }
 
 /** A page that records every dialog (an XSS payload that ran would open one). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
 
 /** `count` Caddy access lines made from the sample: distinct times, clients and paths, statuses from the sample. */
 function lines(count: number, start: number): string[] {
@@ -16,13 +16,7 @@ function lines(count: number, start: number): string[] {
 }
 
 describe('the log browser and the dashboard in a real browser', () => {
-  let panel: Panel;
-  beforeAll(async () => {
-    panel = await startPanel();
-  }, 60_000);
-  afterAll(async () => {
-    await panel?.stop();
-  });
+  const panel = panelPerFile();
 
   it('pages by scrolling, filters through the URL, tails new lines live and exports the search', { timeout: 120_000 }, async () => {
     const { page, dialogs } = await newPage(panel);

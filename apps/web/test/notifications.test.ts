@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '@panoptes/db-core/testing';
-import { newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+import { newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
 
 /** A webhook receiver on 127.0.0.1 that records what it gets; it answers `status`. */
 async function receiver(status: number): Promise<{ url: string; requests: { headers: IncomingHttpHeaders; body: string }[]; stop: () => Promise<void> }> {
@@ -35,13 +35,7 @@ function signatureValid(secret: string, headers: IncomingHttpHeaders, body: stri
 }
 
 describe('notifications in a real browser', () => {
-  let panel: Panel;
-  beforeAll(async () => {
-    panel = await startPanel();
-  }, 60_000);
-  afterAll(async () => {
-    await panel?.stop();
-  });
+  const panel = panelPerFile();
 
   it('creates webhook channels, test-sends to a local receiver, shows failures and the ledger', { timeout: 120_000 }, async () => {
     const good = await receiver(200);

@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CADDY_ERROR_SAMPLE, CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, startPanel, type Panel } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CADDY_ERROR_SAMPLE, CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
 
 describe('the panel in a real browser', () => {
-  let panel: Panel;
-  beforeAll(async () => {
-    panel = await startPanel();
-  }, 60_000);
-  afterAll(async () => {
-    await panel?.stop();
-  });
+  const panel = panelPerFile();
 
   it('creates the first admin, shows ingested logs as text only, and opens an entry', { timeout: 90_000 }, async () => {
     const { page, dialogs } = await newPage(panel);

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
-import { Field, FormError, useSubmit } from './kit.js';
+import { Field, FormFooter, Options, useSubmit } from './kit.js';
 import { FormProblem, initialValue, toBody, type FieldSpec } from './resource-form.js';
 
 /**
@@ -53,11 +53,7 @@ export function ResourceForm({ fields, row, submitLabel, onSubmit, onCancel }: {
             <Field key={f.name} label={f.label} error={error} hint={f.hint}>
               <select name={f.name} defaultValue={String(initial)} aria-invalid={error ? true : undefined}>
                 {!f.required && <option value="">—</option>}
-                {f.options?.map((o) => (typeof o === 'string' ? { value: o, label: o } : o)).map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
+                <Options options={f.options} />
               </select>
             </Field>
           );
@@ -82,17 +78,7 @@ export function ResourceForm({ fields, row, submitLabel, onSubmit, onCancel }: {
           />
         );
       })}
-      <FormError message={submit.formError} />
-      <div className="actions">
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" disabled={submit.busy}>
-          {submitLabel}
-        </button>
-      </div>
+      <FormFooter error={submit.formError} label={submitLabel} busy={submit.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { api } from '../api/client.js';
-import { ConfirmButton, Loadable, useResource } from './kit.js';
+import { ConfirmButton, Loadable, TableHead, useResource } from './kit.js';
 import { ResourceForm } from './ResourceForm.js';
 import type { FieldSpec } from './resource-form.js';
 
@@ -47,16 +47,7 @@ export function ResourceSection({ spec, query = '', extra, onChange }: { spec: S
       <Loadable resource={resource} isEmpty={(d) => rows(d).length === 0} empty={spec.empty ?? `No ${spec.noun}s yet.`}>
         {(d) => (
           <table className="data">
-            <thead>
-              <tr>
-                {spec.columns.map((c) => (
-                  <th key={c.label}>{c.label}</th>
-                ))}
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={spec.columns.map((c) => c.label)} actions />
             <tbody>
               {rows(d).map((row) =>
                 editing === row.id ? (

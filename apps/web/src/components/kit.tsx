@@ -197,3 +197,55 @@ export function formatAge(ms: number): string {
   if (seconds < 86400) return `${Math.round(seconds / 3600)} h`;
   return `${Math.round(seconds / 86400)} d`;
 }
+
+/** A table's header row; `actions` adds the (visually hidden) header of a trailing buttons column. */
+export function TableHead({ columns, actions }: { columns: readonly string[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c}>{c}</th>
+        ))}
+        {actions && (
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** A form's closing row: its error, Cancel (when given) and the submit button. */
+export function FormFooter({ error, label, busy, onCancel }: { error: string | null; label: string; busy: boolean; onCancel?: (() => void) | undefined }) {
+  return (
+    <>
+      <FormError message={error} />
+      <div className="actions">
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        <button type="submit" disabled={busy}>
+          {label}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** `<option>`s from plain values or value/label pairs. */
+export function Options({ options }: { options: readonly (string | { readonly value: string; readonly label: string })[] | undefined }) {
+  return (
+    <>
+      {options
+        ?.map((o) => (typeof o === 'string' ? { value: o, label: o } : o))
+        .map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+    </>
+  );
+}

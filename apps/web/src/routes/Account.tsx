@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
-import { ConfirmButton, Field, FormError, formatTime, formValues, Loadable, useResource, useSubmit } from '../components/kit.js';
+import { ConfirmButton, Field, formatTime, FormError, formValues, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { useUser } from '../components/session.js';
 import { TotpSection } from './account/TotpSection.js';
 
@@ -55,17 +55,7 @@ function Sessions() {
       <Loadable resource={sessions}>
         {(d) => (
           <table className="data">
-            <thead>
-              <tr>
-                <th>Device</th>
-                <th>Address</th>
-                <th>Signed in</th>
-                <th>Last seen</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Device', 'Address', 'Signed in', 'Last seen']} actions />
             <tbody>
               {d.sessions.map((s) => (
                 <tr key={s.id}>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
-import { formatTime } from '../components/kit.js';
+import { formatTime, TableHead } from '../components/kit.js';
 
 interface AuditEntry {
   readonly id: number;
@@ -48,15 +48,7 @@ export default function Audit() {
         <p className="empty">No changes recorded in this project yet.</p>
       ) : (
         <table className="data audit-table">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Who</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Change</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Time', 'Who', 'Action', 'Target', 'Change']} />
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, errorMessage, requestHeaders } from '../api/client.js';
-import { ConfirmButton, Field, FormError, formatAge, formatBytes, formatTime, formValues, Loadable, useResource, useSubmit } from '../components/kit.js';
+import { ConfirmButton, Field, formatAge, formatBytes, formatTime, FormError, formValues, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { SettingsForm } from './settings/SettingsForm.js';
 import { useSettings } from './Settings.js';
 
@@ -101,19 +101,7 @@ export default function Backups() {
               </p>
             )}
             <table className="data">
-              <thead>
-                <tr>
-                  <th>File</th>
-                  <th>Kind</th>
-                  <th>Size</th>
-                  <th>Age</th>
-                  <th>Verified</th>
-                  <th>Note</th>
-                  <th>
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['File', 'Kind', 'Size', 'Age', 'Verified', 'Note']} actions />
               <tbody>
                 {d.backups.map((b) => (
                   <tr key={b.filename}>

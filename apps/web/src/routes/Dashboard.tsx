@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, ApiError, errorMessage } from '../api/client.js';
-import { formatTime } from '../components/kit.js';
+import { formatTime, TableHead } from '../components/kit.js';
 import { readRange, resolveRange, writeRange, type TimeRange } from '../components/time-range.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { Chart, type Point } from './dashboard/Chart.js';
@@ -156,16 +156,7 @@ export default function Dashboard() {
               <p className="empty">No sources yet: send lines to the ingest API or add a tailed file.</p>
             ) : (
               <table className="data">
-                <thead>
-                  <tr>
-                    <th>Source</th>
-                    <th>Parser</th>
-                    <th>Lines read</th>
-                    <th>Rejected</th>
-                    <th>Last activity</th>
-                    <th>State</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Source', 'Parser', 'Lines read', 'Rejected', 'Last activity', 'State']} />
                 <tbody>
                   {data.sources.map((s) => {
                     const h = sourceHealth(s, now);

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, currentProject } from '../api/client.js';
-import { ConfirmButton, Field, FormError, Loadable, useResource, useSubmit } from '../components/kit.js';
+import { ConfirmButton, Field, FormFooter, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { PROJECTS_CHANGED } from '../components/ProjectSwitcher.js';
 import { describeAccess, parseList, type Project } from '../components/project-lists.js';
 import { useUser } from '../components/session.js';
@@ -32,17 +32,7 @@ function ProjectForm({ project, onSaved, onCancel }: { project: Project | null; 
       <Field label="Allowed domains" hint="Users whose e-mail ends in one of these may enter." error={submit.fieldError('allowedDomains') ?? submit.error?.fields.find((f) => f.field.startsWith('allowedDomains.'))?.message}>
         <textarea name="allowedDomains" rows={2} defaultValue={project?.allowedDomains.join(', ') ?? ''} />
       </Field>
-      <FormError message={submit.formError} />
-      <div className="actions">
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" disabled={submit.busy}>
-          {project ? 'Save project' : 'Create project'}
-        </button>
-      </div>
+      <FormFooter error={submit.formError} label={project ? 'Save project' : 'Create project'} busy={submit.busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -67,15 +57,7 @@ export default function Projects() {
       <Loadable resource={loaded}>
         {(d) => (
           <table className="data">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Who may enter</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Who may enter']} actions />
             <tbody>
               {d.projects.map((p) =>
                 editing === p.uuid ? (

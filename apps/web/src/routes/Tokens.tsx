@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
-import { ConfirmButton, Field, FormError, formatTime, formValues, Loadable, useResource, useSubmit } from '../components/kit.js';
+import { ConfirmButton, Field, formatTime, FormError, formValues, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { useUser } from '../components/session.js';
 
 interface Token {
@@ -63,18 +63,7 @@ export default function Tokens() {
       <Loadable resource={tokens} isEmpty={(d) => d.tokens.length === 0} empty="No tokens in this project.">
         {(d) => (
           <table className="data">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>Expires</th>
-                <th>State</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Created', 'Last used', 'Expires', 'State']} actions />
             <tbody>
               {d.tokens.map((t) => (
                 <tr key={t.id}>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
-import { ConfirmButton, Field, FormError, formatTime, formValues, Loadable, useResource, useSubmit } from '../components/kit.js';
+import { ConfirmButton, Field, formatTime, FormError, formValues, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { useUser } from '../components/session.js';
 
 interface PanelUser {
@@ -69,19 +69,7 @@ export default function Users() {
       <Loadable resource={users}>
         {(d) => (
           <table className="data">
-            <thead>
-              <tr>
-                <th>User</th>
-                <th>E-mail</th>
-                <th>Role</th>
-                <th>Two-factor</th>
-                <th>Last sign-in</th>
-                <th>State</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['User', 'E-mail', 'Role', 'Two-factor', 'Last sign-in', 'State']} actions />
             <tbody>
               {d.users.map((u) => (
                 <tr key={u.id} aria-label={`User ${u.username}`}>

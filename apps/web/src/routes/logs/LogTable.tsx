@@ -1,4 +1,5 @@
 import type { LogEntry } from '../../api/client.js';
+import { TableHead } from '../../components/kit.js';
 
 /** A quick filter button: "only this value". */
 function Only({ name, value, onOnly }: { name: string; value: string | number | null; onOnly: (name: string, value: string | number | null) => void }) {
@@ -14,17 +15,7 @@ function Only({ name, value, onOnly }: { name: string; value: string | number | 
 export function LogTable({ entries, onOpen, onOnly }: { entries: readonly LogEntry[]; onOpen: (e: LogEntry) => void; onOnly: (name: string, value: string | number | null) => void }) {
   return (
     <table className="log-table">
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th>Source</th>
-          <th>Host</th>
-          <th>Client</th>
-          <th>Request</th>
-          <th>Status</th>
-          <th>WAF</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Time', 'Source', 'Host', 'Client', 'Request', 'Status', 'WAF']} />
       <tbody>
         {entries.map((e) => (
           <tr key={e.id} onClick={() => onOpen(e)} tabIndex={0} onKeyDown={(k) => k.key === 'Enter' && (k.preventDefault(), onOpen(e))} className={e.waf_blocked ? 'blocked' : undefined}>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client.js';
-import { Field, FormError, useSubmit } from '../../components/kit.js';
+import { Field, FormFooter, Options, useSubmit } from '../../components/kit.js';
 import { CHANNEL_TYPES, ChannelFormError, channelBody, channelFormValue, CONFIG_FIELDS, configInput, TYPE_LABELS, UNCHANGED_SECRET, type Channel, type ChannelType } from './channel-form.js';
 
 /** A channel's form: the fields of its type; secrets are never shown, blank keeps the stored one. */
@@ -48,11 +48,7 @@ export function ChannelForm({ channel, onSubmit, onCancel }: { channel: Channel 
               <Field key={f.name} label={f.label} error={error}>
                 <select name={name} defaultValue={channelFormValue(f, channel)}>
                   <option value="">default</option>
-                  {f.options?.map((o) => (typeof o === 'string' ? { value: o, label: o } : o)).map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {o.label}
-                    </option>
-                  ))}
+                  <Options options={f.options} />
                 </select>
               </Field>
             );
@@ -75,15 +71,7 @@ export function ChannelForm({ channel, onSubmit, onCancel }: { channel: Channel 
       <label className="inline">
         <input type="checkbox" name="enabled" defaultChecked={channel?.enabled ?? true} /> Enabled
       </label>
-      <FormError message={submit.formError} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={submit.busy}>
-          Save channel
-        </button>
-      </div>
+      <FormFooter error={submit.formError} label="Save channel" busy={submit.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client.js';
-import { formatTime } from '../../components/kit.js';
+import { formatTime, TableHead } from '../../components/kit.js';
 import type { Channel } from './channel-form.js';
 
 const STATUSES = ['pending', 'sent', 'failed', 'throttled', 'rate_limited'] as const;
@@ -82,16 +82,7 @@ export function Deliveries({ channels, version }: { channels: readonly Channel[]
         <p className="empty">No deliveries match.</p>
       ) : (
         <table className="data deliveries">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Event</th>
-              <th>Channel</th>
-              <th>Status</th>
-              <th>Attempts</th>
-              <th>Error</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Time', 'Event', 'Channel', 'Status', 'Attempts', 'Error']} />
           <tbody>
             {rows.map((d) => (
               <tr key={d.id}>

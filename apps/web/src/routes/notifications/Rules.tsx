@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.js';
-import { ConfirmButton, Field, FormError, Loadable, useResource, useSubmit } from '../../components/kit.js';
+import { ConfirmButton, Field, FormFooter, Loadable, TableHead, useResource, useSubmit } from '../../components/kit.js';
 import type { Channel } from './channel-form.js';
 
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -65,15 +65,7 @@ function RuleForm({ rule, channels, events, onSubmit, onCancel }: { rule: Rule |
       <label className="inline">
         <input type="checkbox" name="enabled" defaultChecked={rule ? Boolean(rule.enabled) : true} /> Enabled
       </label>
-      <FormError message={submit.formError} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" disabled={submit.busy}>
-          Save rule
-        </button>
-      </div>
+      <FormFooter error={submit.formError} label="Save rule" busy={submit.busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -97,18 +89,7 @@ export function Rules({ channels }: { channels: readonly Channel[] }) {
       <Loadable resource={rules} isEmpty={(d) => d.rules.length === 0} empty="No rules: no event is sent anywhere.">
         {(d) => (
           <table className="data">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Event</th>
-                <th>Channel</th>
-                <th>Severities</th>
-                <th>Throttle</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Event', 'Channel', 'Severities', 'Throttle']} actions />
             <tbody>
               {d.rules.map((r) =>
                 editing === r.id ? (
