@@ -145,10 +145,9 @@ describeEachDialect('tailing a file', (fixture) => {
   it('waits for a file that does not exist yet and records why', async () => {
     const { db, path, config, tail, stopAll } = await setup();
     const tailer = await tail();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(tailer.stats.lastError).toMatch(/does not exist/);
+    await expect.poll(() => tailer.stats.lastError, { timeout: 5000 }).toMatch(/does not exist/);
     const source = await loadSource(db, DEFAULT_PROJECT_UUID, config.name);
-    expect((await db.read.selectFrom('ingest_sources').select('last_error').where('id', '=', source.id).executeTakeFirstOrThrow()).last_error).toMatch(/does not exist/);
+    await expect.poll(async () => (await db.read.selectFrom('ingest_sources').select('last_error').where('id', '=', source.id).executeTakeFirstOrThrow()).last_error, { timeout: 5000 }).toMatch(/does not exist/);
     const lines = caddyLines(3);
     writeFileSync(path, block(lines));
     await new Promise((r) => setTimeout(r, 1200));

@@ -28,7 +28,8 @@ export async function postgresGroup(ctx: BenchContext): Promise<void> {
     const dir = join(ctx.dir, 'postgres-api');
     const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key'), PANOPTES_DATABASE_URL: url.toString() }, await freshPort());
     try {
-      ctx.figures.add('postgres.first_page_p95_ms', await firstPageP95(api), 'ms', { op: '<=', value: 20 });
+      const first = await firstPageP95(api);
+      ctx.figures.add('postgres.first_page_p95_ms', first.p95, 'ms', { op: '<=', value: 20 }, first.slowest);
     } finally {
       await api.stop();
     }

@@ -26,7 +26,7 @@ export async function scaleGroup(ctx: BenchContext, scales: readonly { label: st
       rmSync(log);
       const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key') }, await freshPort());
       try {
-        const p95 = await firstPageP95(api);
+        const { p95 } = await firstPageP95(api);
         smallest ??= p95;
         ctx.figures.add(`scale.first_page_p95_ms_at_${s.label}`, p95, 'ms', { op: '<=', value: Number((2 * smallest).toFixed(2)) }, `${s.rows} rows; within 2 x of the smallest`);
       } finally {
