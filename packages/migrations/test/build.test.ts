@@ -41,7 +41,7 @@ describe('the built package', () => {
       await db.close();
       console.log(JSON.stringify({ applied, from: BUILT_IN_SQL_DIR.href }));`;
     const output = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], packageDir)) as { applied: string[]; from: string };
-    expect(output.applied).toEqual(['0001_initial_schema']);
+    expect(output.applied).toEqual(['0001_initial_schema', '0002_log_entries_ip_index']);
     expect(output.from).toBe(new URL('../dist/sql/', import.meta.url).href);
   });
 });

@@ -29,7 +29,7 @@ describe('table-rebuild migrations on SQLite [sqlite]', () => {
   const fixture = sqliteFixture();
 
   it('rebuild users without firing cascades: sessions and subscriptions survive', async () => {
-    const dirs = migrationDir({ '0002_users_locale': { sqlite: { up: rebuildUsers('1'), down: 'ALTER TABLE users DROP COLUMN locale;' }, postgres: { up: "ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';", down: 'ALTER TABLE users DROP COLUMN locale;' } } });
+    const dirs = migrationDir({ '0900_users_locale': { sqlite: { up: rebuildUsers('1'), down: 'ALTER TABLE users DROP COLUMN locale;' }, postgres: { up: "ALTER TABLE users ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';", down: 'ALTER TABLE users DROP COLUMN locale;' } } });
     const db = await fixture.open();
     await createMigrator(db).up();
     await seedWorld(db);
@@ -45,15 +45,15 @@ describe('table-rebuild migrations on SQLite [sqlite]', () => {
   });
 
   it('refuses a rebuild that would leave dangling references, and keeps the database as it was', async () => {
-    const dirs = migrationDir({ '0002_users_lossy': { sqlite: { up: rebuildUsers("username <> 'ada'"), down: 'SELECT 1;' }, postgres: { up: 'SELECT 1;', down: 'SELECT 1;' } } });
+    const dirs = migrationDir({ '0900_users_lossy': { sqlite: { up: rebuildUsers("username <> 'ada'"), down: 'SELECT 1;' }, postgres: { up: 'SELECT 1;', down: 'SELECT 1;' } } });
     const db = await fixture.open();
     await createMigrator(db).up();
     await seedWorld(db);
     const catalog = await db.catalog();
     const error = await rejectionOf(createMigrator(db, { migrations: await dirs.load() }).up());
-    expect(error.message).toMatch(/0002_users_lossy \(up\) failed and was rolled back: schema change left \d+ rows with dangling foreign keys/);
+    expect(error.message).toMatch(/0900_users_lossy \(up\) failed and was rolled back: schema change left \d+ rows with dangling foreign keys/);
     expect(await db.catalog()).toEqual(catalog);
     expect(await db.read.selectFrom('users').select('username').execute()).toEqual([{ username: 'ada' }]);
-    expect((await createMigrator(db).status()).current).toBe('0001');
+    expect((await createMigrator(db).status()).current).toBe('0002');
   });
 });

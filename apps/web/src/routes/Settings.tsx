@@ -1,31 +1,28 @@
 import { Loadable, useResource } from '../components/kit.js';
 import { useUser } from '../components/session.js';
-import { SettingsForm, type Setting } from './settings/SettingsForm.js';
+import { groupSettings, type Setting } from './settings/setting-value.js';
+import { SettingsForm } from './settings/SettingsForm.js';
+import './settings/settings.css';
 
-/** Settings grouped by the first part of their key. */
-export const GROUPS: readonly { readonly title: string; readonly prefixes: readonly string[] }[] = [
-  { title: 'Log retention', prefixes: ['logs.'] },
-  { title: 'Sessions and sign-in', prefixes: ['session.', 'auth.'] },
-  { title: 'Backups', prefixes: ['backup.'] },
-  { title: 'Notifications', prefixes: ['notifications.'] },
-];
+export { GROUPS } from './settings/setting-value.js';
 
 export function useSettings() {
   return useResource<{ settings: Setting[] }>('/api/settings');
 }
 
+/** Every setting the api's catalog exposes, grouped; viewers see them read-only. */
 export default function Settings() {
   const settings = useSettings();
   const readOnly = useUser().role !== 'admin';
   return (
     <div className="settings">
       <h1>Settings</h1>
-      {readOnly && <p className="hint">Only admins change settings.</p>}
-      <Loadable resource={settings}>
+      {readOnly && <p className="hint">You are signed in as a viewer: settings are shown read-only, only admins change them.</p>}
+      <Loadable resource={settings} isEmpty={(d) => d.settings.length === 0} empty="The server exposes no settings.">
         {(d) => (
-          <div className="grid">
-            {GROUPS.map((g) => (
-              <SettingsForm key={g.title} title={g.title} readOnly={readOnly} settings={d.settings.filter((s) => g.prefixes.some((p) => s.key.startsWith(p)))} onSaved={settings.reload} />
+          <div className="settings-grid">
+            {groupSettings(d.settings).map((g) => (
+              <SettingsForm key={g.title} title={g.title} readOnly={readOnly} settings={g.settings} onSaved={settings.reload} />
             ))}
           </div>
         )}

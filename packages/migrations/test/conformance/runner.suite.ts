@@ -9,18 +9,20 @@ const PACKAGE_DIR = new URL('../..', import.meta.url).pathname;
 const CHILD = new URL('../fixtures/migrate-in-child.ts', import.meta.url).pathname;
 
 const settingsRows = async (db: Database) => db.read.selectFrom('settings').selectAll().orderBy('key').execute();
+/** The migrations this package ships, by name and version. */
+const builtIn = async () => (await loadMigrations()).map((m) => ({ name: `${m.version}_${m.name}`, version: m.version }));
 const migrationRows = async (db: Database) => db.read.selectFrom('schema_migrations').selectAll().orderBy('version').execute();
 
 export function runnerSuite(fixture: DialectFixture): void {
   // Extra migrations used below: a good one, and one that fails at its third statement.
   const dirs = migrationDir({
-    '0002_audit_tags': {
+    '0900_audit_tags': {
       up: 'CREATE TABLE audit_tags (id INTEGER PRIMARY KEY, tag TEXT NOT NULL UNIQUE);\nCREATE INDEX audit_tags_tag ON audit_tags (tag);',
       down: 'DROP TABLE audit_tags;',
     },
   });
   const broken = migrationDir({
-    '0002_broken': {
+    '0900_broken': {
       up: "CREATE TABLE half_done (id INTEGER PRIMARY KEY);\nINSERT INTO settings (key, value, updated_at) VALUES ('broken', '1', 1);\n\nINSERT INTO missing_table (x) VALUES (1);\n",
       down: 'DROP TABLE half_done;',
     },
@@ -29,7 +31,9 @@ export function runnerSuite(fixture: DialectFixture): void {
   it('migrates a fresh database, records each version with its checksum, and is a no-op the second time', async () => {
     const db = await fixture.open();
     const migrator = createMigrator(db, { clock: () => 1_800_000_000_000 });
-    expect(await migrator.up()).toEqual({ applied: ['0001_initial_schema'] });
+    const shipped = await builtIn();
+    expect(shipped.slice(0, 2).map((m) => m.name)).toEqual(['0001_initial_schema', '0002_log_entries_ip_index']);
+    expect(await migrator.up()).toEqual({ applied: shipped.map((m) => m.name) });
     const [row] = await migrationRows(db);
     const [initial] = await loadMigrations();
     expect(row).toEqual({ version: '0001', name: 'initial_schema', applied_at: 1_800_000_000_000, checksum: migrationChecksum(initial!, fixture.dialect) });
@@ -37,7 +41,7 @@ export function runnerSuite(fixture: DialectFixture): void {
     expect(await migrator.up()).toEqual({ applied: [] });
     expect(await db.catalog()).toEqual(before);
     const status = await migrator.status();
-    expect(status).toMatchObject({ current: '0001', pending: [], edited: [], unknown: [] });
+    expect(status).toMatchObject({ current: shipped.at(-1)!.version, pending: [], edited: [], unknown: [] });
     // The default project exists from the start.
     expect(await db.read.selectFrom('projects').select(['uuid', 'name']).execute()).toEqual([
       { uuid: '00000000-0000-0000-0000-000000000001', name: 'Default' },
@@ -50,11 +54,12 @@ export function runnerSuite(fixture: DialectFixture): void {
     await migrator.up();
     const first = await db.catalog();
     expect(Object.keys(first.tables)).toContain('audit_tags');
-    expect(await migrator.down('0001')).toEqual({ reverted: ['0002_audit_tags'] });
+    const shipped = await builtIn();
+    expect(await migrator.down(shipped.at(-1)!.version)).toEqual({ reverted: ['0900_audit_tags'] });
     expect(Object.keys((await db.catalog()).tables)).not.toContain('audit_tags');
-    expect(await migrator.down('0000')).toEqual({ reverted: ['0001_initial_schema'] });
+    expect(await migrator.down('0000')).toEqual({ reverted: shipped.map((m) => m.name).reverse() });
     expect(Object.keys((await db.catalog()).tables)).toEqual(['schema_migrations']);
-    expect(await migrator.up()).toEqual({ applied: ['0001_initial_schema', '0002_audit_tags'] });
+    expect(await migrator.up()).toEqual({ applied: [...shipped.map((m) => m.name), '0900_audit_tags'] });
     expect(await db.catalog()).toEqual(first);
   });
 
@@ -68,8 +73,8 @@ export function runnerSuite(fixture: DialectFixture): void {
 
     const error = await rejectionOf(createMigrator(db, { migrations: await broken.load() }).up());
     expect(error.code).toBe('MIGRATION_FAILED');
-    expect(error.message).toContain('migration 0002_broken (up) failed and was rolled back');
-    expect(error.message).toContain(`sql/${fixture.dialect}/0002_broken.up.sql: statement 3 (line 4) failed`);
+    expect(error.message).toContain('migration 0900_broken (up) failed and was rolled back');
+    expect(error.message).toContain(`sql/${fixture.dialect}/0900_broken.up.sql: statement 3 (line 4) failed`);
     expect(error.message).toContain('missing_table');
 
     expect(await db.catalog()).toEqual(catalogBefore);
@@ -86,7 +91,7 @@ export function runnerSuite(fixture: DialectFixture): void {
     }));
     const migrator = createMigrator(db, { migrations: edited });
     const status = await migrator.status();
-    expect(status.edited.map((e) => e.version)).toEqual(['0001']);
+    expect(status.edited.map((e) => e.version)).toEqual((await builtIn()).map((m) => m.version));
     expect(status.applied[0]).toMatchObject({ version: '0001', edited: true });
     await expect(migrator.up()).rejects.toMatchObject({ code: 'MIGRATION_EDITED' });
     await expect(migrator.up({ allowEdited: true })).resolves.toEqual({ applied: [] });
@@ -97,8 +102,8 @@ export function runnerSuite(fixture: DialectFixture): void {
     await createMigrator(db, { migrations: await dirs.load() }).up();
     const older = createMigrator(db);
     const status = await older.status();
-    expect(status.unknown.map((u) => u.version)).toEqual(['0002']);
-    await expect(older.up()).rejects.toMatchObject({ code: 'SCHEMA_NEWER', message: expect.stringContaining('0002_audit_tags') });
+    expect(status.unknown.map((u) => u.version)).toEqual(['0900']);
+    await expect(older.up()).rejects.toMatchObject({ code: 'SCHEMA_NEWER', message: expect.stringContaining('0900_audit_tags') });
     await expect(older.down('0000')).rejects.toMatchObject({ code: 'SCHEMA_NEWER' });
     expect(await db.tableExists('audit_tags')).toBe(true);
   });
@@ -109,21 +114,22 @@ export function runnerSuite(fixture: DialectFixture): void {
       async up(tx) { await tx.db.insertInto('settings').values({ key: 'hooked', value: '"${revision}"', updated_at: 1 }).execute(); },
       async down(tx) { await tx.db.deleteFrom('settings').where('key', '=', 'hooked').execute(); },
     };\n`;
-    const v1 = migrationDir({}, { '0002_seed_setting.mjs': hookCode('1') });
+    const v1 = migrationDir({}, { '0900_seed_setting.mjs': hookCode('1') });
     const db = await fixture.open();
     const migrator = createMigrator(db, { migrations: await v1.load() });
-    expect(await migrator.up()).toEqual({ applied: ['0001_initial_schema', '0002_seed_setting'] });
+    const shipped = await builtIn();
+    expect(await migrator.up()).toEqual({ applied: [...shipped.map((m) => m.name), '0900_seed_setting'] });
     expect(await settingsRows(db)).toEqual([{ key: 'hooked', value: '"1"', updated_at: 1 }]);
-    const v2 = migrationDir({}, { '0002_seed_setting.mjs': hookCode('2') });
-    expect((await createMigrator(db, { migrations: await v2.load() }).status()).edited.map((e) => e.version)).toEqual(['0002']);
-    await migrator.down('0001');
+    const v2 = migrationDir({}, { '0900_seed_setting.mjs': hookCode('2') });
+    expect((await createMigrator(db, { migrations: await v2.load() }).status()).edited.map((e) => e.version)).toEqual(['0900']);
+    await migrator.down(shipped.at(-1)!.version);
     expect(await settingsRows(db)).toEqual([]);
   });
 
   it('applies each version exactly once when two processes migrate at the same time', async () => {
     const many = migrationDir(
       Object.fromEntries(
-        ['0002_a', '0003_b', '0004_c'].map((label) => [label, { up: `CREATE TABLE t_${label} (id INTEGER PRIMARY KEY);`, down: `DROP TABLE t_${label};` }]),
+        ['0900_a', '0901_b', '0902_c'].map((label) => [label, { up: `CREATE TABLE t_${label} (id INTEGER PRIMARY KEY);`, down: `DROP TABLE t_${label};` }]),
       ),
     );
     const url = await fixture.freshUrl();
@@ -132,9 +138,10 @@ export function runnerSuite(fixture: DialectFixture): void {
     await Promise.all(children.map((c) => c.exited));
     for (const result of results) expect(result).toMatchObject({ ok: true });
     const applied = results.flatMap((r) => r.applied as string[]).sort();
-    expect(applied).toEqual(['0001_initial_schema', '0002_a', '0003_b', '0004_c']);
+    const shipped = await builtIn();
+    expect(applied).toEqual([...shipped.map((m) => m.name), '0900_a', '0901_b', '0902_c']);
     const db = await fixture.open({ url });
-    expect((await migrationRows(db)).map((r) => r.version)).toEqual(['0001', '0002', '0003', '0004']);
+    expect((await migrationRows(db)).map((r) => r.version)).toEqual([...shipped.map((m) => m.version), '0900', '0901', '0902']);
     const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM projects`.execute(db.read);
     expect(Number(rows[0]!.n)).toBe(1);
   });

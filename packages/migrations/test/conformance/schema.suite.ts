@@ -39,6 +39,7 @@ export function schemaSuite(fixture: DialectFixture): void {
     expect(logIndexes).toEqual([
       'log_entries_content_hash(content_hash) unique',
       'log_entries_host_ts(host_id,ts) partial',
+      'log_entries_remote_ip_ts(remote_ip,ts) partial',
       'log_entries_rule_ts(rule_id,ts) partial',
       'log_entries_source_ts(source,ts)',
       'log_entries_status_ts(status,ts) partial',

@@ -1,0 +1,2 @@
+-- Reverts 0002.
+DROP INDEX log_entries_remote_ip_ts;
