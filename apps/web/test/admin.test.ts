@@ -29,6 +29,25 @@ describe('users, projects, tokens and the audit log in a real browser', () => {
     await vera.getByRole('cell', { name: 'active' }).waitFor();
     await screenshot(page, 'users');
 
+    // A viewer reads everything and is offered no change.
+    const viewer = await (await panel.browser.newContext()).newPage();
+    await viewer.goto(panel.url);
+    await viewer.getByLabel('User name').fill('vera');
+    await viewer.getByLabel('Password').fill('a long enough password');
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await viewer.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).not.toContain('Users');
+    await viewer.getByRole('link', { name: 'Proxy' }).click();
+    await viewer.getByRole('region', { name: 'Target groups' }).getByText('No target groups yet.').waitFor();
+    expect(await viewer.getByRole('button', { name: /^New / }).count()).toBe(0);
+    await viewer.getByRole('link', { name: 'Notifications' }).click();
+    await viewer.getByRole('region', { name: 'Channels' }).waitFor();
+    expect(await viewer.getByRole('button', { name: /^New / }).count()).toBe(0);
+    await viewer.getByRole('link', { name: 'Settings' }).click();
+    await viewer.getByRole('heading', { name: 'Log retention' }).waitFor();
+    expect(await viewer.getByRole('button', { name: /^Save / }).count()).toBe(0);
+    await viewer.context().close();
+
     // A token in the default project, then a new project without any.
     await page.getByRole('link', { name: 'API tokens' }).click();
     await page.getByText('No tokens in this project.').waitFor();

@@ -7,7 +7,7 @@ import { FormProblem, initialValue, toBody, type FieldSpec } from './resource-fo
  * A form made from field declarations: each field shows the api's message for it; `onSubmit`
  * receives the JSON body. Password fields start blank (secrets are write-only).
  */
-export function ResourceForm({ fields, row, submitLabel, onSubmit, onCancel }: { fields: readonly FieldSpec[]; row: Record<string, unknown> | null; submitLabel: string; onSubmit: (body: Record<string, unknown>) => Promise<void>; onCancel?: () => void }) {
+export function ResourceForm({ fields, row, submitLabel, onSubmit, onCancel, readOnly }: { fields: readonly FieldSpec[]; row: Record<string, unknown> | null; submitLabel: string; onSubmit: (body: Record<string, unknown>) => Promise<void>; onCancel?: () => void; readOnly?: boolean }) {
   const submit = useSubmit(async (values: Record<string, string>, checked: ReadonlySet<string>) => {
     let body: Record<string, unknown>;
     try {
@@ -38,6 +38,7 @@ export function ResourceForm({ fields, row, submitLabel, onSubmit, onCancel }: {
   return (
     <form key={formKey} className="stack resource-form" onSubmit={(e) => void handle(e)} aria-labelledby={`${id}-title`} noValidate>
       <h3 id={`${id}-title`}>{submitLabel}</h3>
+      <fieldset disabled={readOnly} className="plain">
       {fields.map((f) => {
         const initial = initialValue(f, row);
         const error = submit.fieldError(f.name);
@@ -78,7 +79,8 @@ export function ResourceForm({ fields, row, submitLabel, onSubmit, onCancel }: {
           />
         );
       })}
-      <FormFooter error={submit.formError} label={submitLabel} busy={submit.busy} onCancel={onCancel} />
+      </fieldset>
+      {!readOnly && <FormFooter error={submit.formError} label={submitLabel} busy={submit.busy} onCancel={onCancel} />}
     </form>
   );
 }

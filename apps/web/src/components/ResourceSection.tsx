@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../api/client.js';
 import { ConfirmButton, Loadable, TableHead, useResource } from './kit.js';
 import { ResourceForm } from './ResourceForm.js';
+import { useUser } from './session.js';
 import type { FieldSpec } from './resource-form.js';
 
 export type Row = Record<string, unknown> & { readonly id: number };
@@ -26,6 +27,7 @@ export interface SectionSpec {
 
 /** A configuration list: table, add form, edit in place, delete after a confirmation. */
 export function ResourceSection({ spec, query = '', extra, onChange }: { spec: SectionSpec; query?: string; extra?: (row: Row) => ReactNode; onChange?: () => void }) {
+  const admin = useUser().role === 'admin';
   const resource = useResource<Record<string, Row[]>>(`${spec.path}${query}`);
   const rows = (d: Record<string, Row[]>) => (d[spec.key] ?? []).filter(spec.filter ?? (() => true));
   const [editing, setEditing] = useState<number | null>(null);
@@ -47,7 +49,7 @@ export function ResourceSection({ spec, query = '', extra, onChange }: { spec: S
       <Loadable resource={resource} isEmpty={(d) => rows(d).length === 0} empty={spec.empty ?? `No ${spec.noun}s yet.`}>
         {(d) => (
           <table className="data">
-            <TableHead columns={spec.columns.map((c) => c.label)} actions />
+            <TableHead columns={spec.columns.map((c) => c.label)} actions={admin || extra !== undefined} />
             <tbody>
               {rows(d).map((row) =>
                 editing === row.id ? (
@@ -63,9 +65,12 @@ export function ResourceSection({ spec, query = '', extra, onChange }: { spec: S
                     ))}
                     <td className="row-actions">
                       {extra?.(row)}
-                      <button type="button" onClick={() => setEditing(row.id)}>
-                        Edit
-                      </button>
+                      {admin && (
+                        <button type="button" onClick={() => setEditing(row.id)}>
+                          Edit
+                        </button>
+                      )}
+                      {admin && (
                       <ConfirmButton
                         label="Delete"
                         title={`Delete this ${spec.noun}?`}
@@ -75,6 +80,7 @@ export function ResourceSection({ spec, query = '', extra, onChange }: { spec: S
                           await changed();
                         }}
                       />
+                      )}
                     </td>
                   </tr>
                 ),
@@ -83,7 +89,7 @@ export function ResourceSection({ spec, query = '', extra, onChange }: { spec: S
           </table>
         )}
       </Loadable>
-      {adding ? (
+      {!admin ? null : adding ? (
         <ResourceForm fields={spec.fields} row={null} submitLabel={`Add ${spec.noun}`} onSubmit={save(null)} onCancel={() => setAdding(false)} />
       ) : (
         <button type="button" onClick={() => setAdding(true)}>

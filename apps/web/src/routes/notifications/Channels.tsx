@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, errorMessage } from '../../api/client.js';
 import { ConfirmButton, Loadable, type Resource } from '../../components/kit.js';
+import { useUser } from '../../components/session.js';
 import { TYPE_LABELS, type Channel } from './channel-form.js';
 import { ChannelForm } from './ChannelForm.js';
 
@@ -8,6 +9,7 @@ type Outcome = { readonly ok: boolean; readonly text: string };
 
 /** Channels with their forms, test-send and its outcome. */
 export function Channels({ channels, onChange }: { channels: Resource<{ channels: Channel[] }>; onChange: () => Promise<void> }) {
+  const admin = useUser().role === 'admin';
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const [outcomes, setOutcomes] = useState<Record<number, Outcome>>({});
   const [testing, setTesting] = useState<number | null>(null);
@@ -19,6 +21,7 @@ export function Channels({ channels, onChange }: { channels: Resource<{ channels
   };
   const test = async (c: Channel) => {
     setTesting(c.id);
+    setOutcomes(({ [c.id]: _previous, ...others }) => others);
     try {
       const result = await api<{ status: string; error: string | null }>('POST', `/api/notifications/channels/${c.id}/test`);
       setOutcomes((o) => ({ ...o, [c.id]: result.status === 'sent' ? { ok: true, text: 'Test message sent.' } : { ok: false, text: `Test failed: ${result.error ?? result.status}` } }));
@@ -44,6 +47,7 @@ export function Channels({ channels, onChange }: { channels: Resource<{ channels
                 <li key={c.id} className="card" aria-label={`Channel ${c.name}`}>
                   <strong>{c.name}</strong> <span className="hint">{TYPE_LABELS[c.type]}</span> {!c.enabled && <span className="hint">(disabled)</span>}
                   {typeof c.config.url === 'string' && <div className="hint">{c.config.url}</div>}
+                  {admin && (
                   <div className="row-actions">
                     <button type="button" disabled={testing === c.id} onClick={() => void test(c)}>
                       {testing === c.id ? 'Sending…' : 'Send test'}
@@ -61,6 +65,7 @@ export function Channels({ channels, onChange }: { channels: Resource<{ channels
                       }}
                     />
                   </div>
+                  )}
                   {outcomes[c.id] && (
                     <p role="status" className={outcomes[c.id]!.ok ? 'ok' : 'error'}>
                       {outcomes[c.id]!.text}
@@ -72,7 +77,7 @@ export function Channels({ channels, onChange }: { channels: Resource<{ channels
           </ul>
         )}
       </Loadable>
-      {editing === 'new' ? (
+      {!admin ? null : editing === 'new' ? (
         <ChannelForm channel={null} onSubmit={save(null)} onCancel={() => setEditing(null)} />
       ) : (
         <button type="button" onClick={() => setEditing('new')}>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.js';
 import { ConfirmButton, Field, FormFooter, Loadable, TableHead, useResource, useSubmit } from '../../components/kit.js';
+import { useUser } from '../../components/session.js';
 import type { Channel } from './channel-form.js';
 
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -74,6 +75,7 @@ function RuleForm({ rule, channels, events, onSubmit, onCancel }: { rule: Rule |
 export function Rules({ channels }: { channels: readonly Channel[] }) {
   const rules = useResource<{ rules: Rule[] }>('/api/notifications/rules');
   const events = useResource<{ events: { type: string; description: string }[] }>('/api/notifications/events');
+  const admin = useUser().role === 'admin';
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const save = (rule: Rule | null) => async (body: Record<string, unknown>) => {
     if (rule === null) await api('POST', '/api/notifications/rules', body);
@@ -89,7 +91,7 @@ export function Rules({ channels }: { channels: readonly Channel[] }) {
       <Loadable resource={rules} isEmpty={(d) => d.rules.length === 0} empty="No rules: no event is sent anywhere.">
         {(d) => (
           <table className="data">
-            <TableHead columns={['Name', 'Event', 'Channel', 'Severities', 'Throttle']} actions />
+            <TableHead columns={['Name', 'Event', 'Channel', 'Severities', 'Throttle']} actions={admin} />
             <tbody>
               {d.rules.map((r) =>
                 editing === r.id ? (
@@ -105,6 +107,7 @@ export function Rules({ channels }: { channels: readonly Channel[] }) {
                     <td>{channelName(r.channel_id)}</td>
                     <td>{r.filter_severities.length ? r.filter_severities.join(', ') : 'all'}</td>
                     <td>{r.throttle_window_seconds ? `${r.throttle_window_seconds} s` : 'none'}</td>
+                    {admin && (
                     <td className="row-actions">
                       <button type="button" onClick={() => setEditing(r.id)}>
                         Edit
@@ -119,6 +122,7 @@ export function Rules({ channels }: { channels: readonly Channel[] }) {
                         }}
                       />
                     </td>
+                    )}
                   </tr>
                 ),
               )}
@@ -126,14 +130,14 @@ export function Rules({ channels }: { channels: readonly Channel[] }) {
           </table>
         )}
       </Loadable>
-      {editing === 'new' ? (
+      {!admin ? null : editing === 'new' ? (
         form(null)
       ) : (
         <button type="button" disabled={channels.length === 0} onClick={() => setEditing('new')}>
           New rule
         </button>
       )}
-      {channels.length === 0 && <p className="hint">Add a channel first.</p>}
+      {admin && channels.length === 0 && <p className="hint">Add a channel first.</p>}
     </section>
   );
 }

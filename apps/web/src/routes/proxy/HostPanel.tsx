@@ -3,6 +3,7 @@ import { Loadable, useResource } from '../../components/kit.js';
 import { ResourceForm } from '../../components/ResourceForm.js';
 import { ResourceSection, type Row } from '../../components/ResourceSection.js';
 import type { FieldSpec } from '../../components/resource-form.js';
+import { useUser } from '../../components/session.js';
 import { RulesSection } from './RulesSection.js';
 import { allowlistSpec, wafCustomRuleSpec, wafExclusionSpec } from './specs.js';
 
@@ -24,6 +25,7 @@ const SECURITY: readonly FieldSpec[] = [
 const DEFAULTS: Record<string, unknown> = { waf_enabled: true, waf_mode: 'block', waf_paranoia: 1, waf_block_status: 403, waf_block_body: '', rate_limit_enabled: false, rate_limit_requests: 100, rate_limit_window_seconds: 60, rate_limit_key: 'ip', rate_limit_header_name: null, rate_limit_status: 429 };
 
 function SecurityForm({ host }: { host: Row }) {
+  const admin = useUser().role === 'admin';
   const security = useResource<{ security: Record<string, unknown> | null }>(`/api/proxy/hosts/${host.id}/security`);
   return (
     <section aria-label="Host security">
@@ -36,7 +38,8 @@ function SecurityForm({ host }: { host: Row }) {
               key={String(d.security?.updated_at ?? 'new')}
               fields={SECURITY}
               row={d.security ?? DEFAULTS}
-              submitLabel="Save security settings"
+              submitLabel={admin ? 'Save security settings' : 'Security settings'}
+              readOnly={!admin}
               onSubmit={async (body) => {
                 await api('PUT', `/api/proxy/hosts/${host.id}/security`, { wafBlockBody: '', rateLimitHeaderName: null, ...body });
                 await security.reload();

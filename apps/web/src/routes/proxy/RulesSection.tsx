@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../../api/client.js';
 import { ConfirmButton, Loadable, useResource } from '../../components/kit.js';
 import { ResourceForm } from '../../components/ResourceForm.js';
+import { useUser } from '../../components/session.js';
 import type { Row } from '../../components/ResourceSection.js';
 import { move, type FieldSpec } from '../../components/resource-form.js';
 
@@ -16,6 +17,7 @@ const RULE: readonly FieldSpec[] = [
 
 /** A host's rules in evaluation order, moved with buttons (or dragged); the order is saved at once. */
 export function RulesSection({ host }: { host: Row }) {
+  const admin = useUser().role === 'admin';
   const rules = useResource<{ rules: Row[] }>(`/api/proxy/rules?host_id=${host.id}`);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<number | null>(null);
@@ -62,7 +64,7 @@ export function RulesSection({ host }: { host: Row }) {
               ) : (
                 <li
                   key={rule.id}
-                  draggable
+                  draggable={admin}
                   onDragStart={() => setDragged(i)}
                   onDragOver={(e) => e.preventDefault()}
                   onDrop={() => {
@@ -75,6 +77,7 @@ export function RulesSection({ host }: { host: Row }) {
                   }}
                 >
                   <span className="rule-name">{String(rule.name)}</span> <span className="hint">{String(rule.action_type)}</span>
+                  {admin && (
                   <span className="row-actions">
                     <button type="button" aria-label={`Move ${String(rule.name)} up`} disabled={i === 0} onClick={() => void saveOrder(move(ordered, i, -1))}>
                       ↑
@@ -95,13 +98,14 @@ export function RulesSection({ host }: { host: Row }) {
                       }}
                     />
                   </span>
+                  )}
                 </li>
               ),
             )}
           </ol>
         )}
       </Loadable>
-      {adding ? (
+      {!admin ? null : adding ? (
         <ResourceForm
           fields={RULE}
           row={{ priority: nextPriority, enabled: true }}
