@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { LOG_SOURCES, PanoptesError, type DialectHelpers, type Schema } from '@panoptes/db-core';
 
@@ -30,7 +30,12 @@ export function logConditions(eb: Eb, f: LogFilters, helpers: DialectHelpers): E
   if (f.source !== undefined) c.push(eb('source', '=', f.source));
   if (f.host !== undefined) c.push(eb('host_domain', '=', f.host.toLowerCase()));
   if (f.status !== undefined) c.push(eb('status', '=', f.status));
-  if (f.statusClass !== undefined) c.push(eb.and([eb('status', '>=', f.statusClass * 100), eb('status', '<', f.statusClass * 100 + 100)]));
+  if (f.statusClass !== undefined) {
+    // `+status` keeps the planner on the newest-first time index: a class is a large share of the
+    // rows, and sorting every row of the class through the status index took 260 ms over 1M rows.
+    const status = sql<number>`+status`;
+    c.push(eb.and([eb(status, '>=', f.statusClass * 100), eb(status, '<', f.statusClass * 100 + 100)]));
+  }
   if (f.method !== undefined) c.push(eb('method', '=', f.method));
   if (f.ip !== undefined) {
     const [address, bits] = f.ip.split('/');
