@@ -248,20 +248,21 @@ export class Notifier {
     }
   }
 
-  async #record(id: number, attempts: number, sent: SentRequest): Promise<DeliveryResult> {
+  /** Stores an attempt's outcome; `retry: false` (a test-send) makes a retryable failure final at once. */
+  async #record(id: number, attempts: number, sent: SentRequest, retry = true): Promise<DeliveryResult> {
     const now = this.#clock();
     const outcome: AttemptOutcome = sent.outcome;
     let status: DeliveryStatus;
     let next: number | null = null;
     let error: string | null = null;
     if (outcome.kind === 'sent') status = 'sent';
-    else if (outcome.kind === 'retry' && attempts < this.#retry.maxAttempts) {
+    else if (outcome.kind === 'retry' && retry && attempts < this.#retry.maxAttempts) {
       status = 'pending';
       next = now + this.#delay(attempts, outcome.retryAfterSeconds);
       error = outcome.error;
     } else {
       status = 'failed';
-      error = outcome.kind === 'retry' ? `${outcome.error} (gave up after ${attempts} attempts)` : outcome.error;
+      error = outcome.kind === 'retry' && retry ? `${outcome.error} (gave up after ${attempts} attempts)` : outcome.error;
     }
     await this.#db.write((tx) =>
       tx.db
@@ -303,7 +304,7 @@ export class Notifier {
     );
     const channel = (await this.channels.load(channelId))!;
     // A test is one attempt, now: no retry.
-    return this.#record(row.id, this.#retry.maxAttempts, await this.#send(channel, event, 0, row.id));
+    return this.#record(row.id, 1, await this.#send(channel, event, 0, row.id), false);
   }
 
   /** What a channel would send for an event (a sample one by default). */
