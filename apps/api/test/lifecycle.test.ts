@@ -128,6 +128,9 @@ describeEachDialect('changing and removing what was created', (fixture) => {
     expect((await admin.call('DELETE', `/api/sources/${source.id}`)).status).toBe(404);
 
     const token = (await admin.call('POST', '/api/tokens', { name: 'agent' })).body;
+    expect((await admin.call('GET', '/api/tokens')).body.tokens[0].last_used_at).toBeNull();
+    expect((await new Client(server.url).call('POST', '/api/ingest/edge?parser=caddy_access', '', { authorization: `Bearer ${token.token}` })).status).toBeLessThan(400);
+    expect((await admin.call('GET', '/api/tokens')).body.tokens[0].last_used_at).toEqual(expect.any(Number));
     expect((await admin.call('DELETE', `/api/tokens/${token.id}`)).status).toBe(204);
     expect((await new Client(server.url).call('POST', '/api/ingest/edge?parser=caddy_access', '{}', { authorization: `Bearer ${token.token}` })).status).toBe(401);
 

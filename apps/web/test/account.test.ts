@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -85,8 +86,12 @@ describe('the account page and two-factor sign-in in a real browser', () => {
     await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
     const codes = await page.getByRole('list', { name: 'Recovery codes' }).locator('li').allTextContents();
     expect(codes).toHaveLength(10);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download as a text file' }).click()]);
+    expect(download.suggestedFilename()).toBe('panoptes-recovery-codes.txt');
+    const file = await readFile((await download.path())!, 'utf8');
+    for (const c of codes) expect(file).toContain(c);
     await page.getByRole('button', { name: 'I have saved them' }).click();
-    await page.getByText('On. Sign-in asks for a code').waitFor();
+    await page.getByText('On: signing in asks for a code').waitFor();
     expect(await page.getByRole('list', { name: 'Recovery codes' }).count()).toBe(0);
 
     // Password, then the code step. (Wait for the next period: a code is accepted once.)
@@ -96,7 +101,7 @@ describe('the account page and two-factor sign-in in a real browser', () => {
     await screenshot(page, 'signin-totp');
     await page.getByLabel('Code from your authenticator, or a recovery code').fill('000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Wrong code');
     const now = Date.now();
     await page.waitForTimeout(30_000 - (now % 30_000) + 200);
     await page.getByLabel('Code from your authenticator, or a recovery code').fill(totp.generate());
@@ -108,6 +113,33 @@ describe('the account page and two-factor sign-in in a real browser', () => {
     await signIn(panel, page, NEW_PASSWORD);
     await page.getByLabel('Code from your authenticator, or a recovery code').fill(codes[0]!);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signOut(page);
+    await signIn(panel, page, NEW_PASSWORD);
+    const code = page.getByLabel('Code from your authenticator, or a recovery code');
+    await code.fill(codes[0]!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('Wrong code');
+    await code.fill(codes[1]!.toUpperCase().replaceAll('-', ' '));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    // Turning it off takes the password; then revoking this very session signs out.
+    await page.getByRole('link', { name: 'Account' }).click();
+    const totpSection = page.getByRole('region', { name: 'Two-factor sign-in' });
+    await totpSection.getByLabel('Password to turn it off').fill('not my password');
+    await totpSection.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
+    await page.getByRole('dialog', { name: 'Turn off two-factor sign-in?' }).getByRole('button', { name: 'Turn off' }).click();
+    await totpSection.locator('label', { hasText: 'Password to turn it off' }).getByText('wrong password').waitFor();
+    await totpSection.getByLabel('Password to turn it off').fill(NEW_PASSWORD);
+    await totpSection.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
+    await page.getByRole('dialog', { name: 'Turn off two-factor sign-in?' }).getByRole('button', { name: 'Turn off' }).click();
+    await totpSection.getByRole('button', { name: 'Set up two-factor sign-in' }).waitFor();
+    const mine = page.getByRole('region', { name: 'Sessions' }).locator('tbody tr').filter({ has: page.locator('.current') });
+    await mine.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog', { name: 'Revoke this session?' }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Panoptes' }).waitFor();
+    await signIn(panel, page, NEW_PASSWORD);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     expect(dialogs).toEqual([]);
   });

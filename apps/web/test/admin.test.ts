@@ -22,6 +22,14 @@ describe('users, projects, tokens and the audit log in a real browser', () => {
     const vera = page.getByRole('row', { name: 'User vera' });
     await vera.waitFor();
     expect(await vera.getByRole('combobox', { name: 'Role of vera' }).inputValue()).toBe('viewer');
+    await vera.getByRole('button', { name: 'Change the e-mail of vera' }).click();
+    const emailForm = vera.getByRole('form', { name: 'Change the e-mail of vera' });
+    await emailForm.getByLabel('E-mail of vera').fill('vera@');
+    await emailForm.getByRole('button', { name: 'Save e-mail' }).click();
+    await emailForm.locator('.field-error').waitFor();
+    await emailForm.getByLabel('E-mail of vera').fill('vera@shop.example');
+    await emailForm.getByRole('button', { name: 'Save e-mail' }).click();
+    await vera.getByText('vera@shop.example').waitFor();
     await vera.getByRole('button', { name: 'Disable' }).click();
     await page.getByRole('dialog', { name: 'Disable vera?' }).getByRole('button', { name: 'Disable' }).click();
     await vera.getByRole('cell', { name: 'disabled' }).waitFor();
@@ -60,6 +68,7 @@ describe('users, projects, tokens and the audit log in a real browser', () => {
     await screenshot(page, 'tokens');
     await page.reload();
     await page.getByRole('cell', { name: 'edge-01' }).waitFor();
+    expect(await page.getByRole('row', { name: /edge-01/ }).getByRole('cell').nth(2).textContent()).not.toBe('never');
     expect(await page.getByLabel('Token value').count()).toBe(0);
     expect(await page.content()).not.toContain(value);
 
@@ -84,7 +93,31 @@ describe('users, projects, tokens and the audit log in a real browser', () => {
     await page.reload();
     await page.getByText('No tokens in this project.').waitFor();
     expect(await page.getByRole('combobox', { name: 'Project' }).inputValue()).not.toBe('');
-    await page.getByRole('combobox', { name: 'Project' }).selectOption({ label: 'Default' });
+
+    // Edit and delete the selected project: the panel falls back to the default one.
+    await page.getByRole('link', { name: 'Projects' }).click();
+    const shop = page.getByRole('row', { name: /^shop/ });
+    await shop.getByText('(current)').waitFor();
+    await shop.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit project shop' });
+    await edit.getByLabel('Allowed e-mails').fill('vera@shop.example');
+    await edit.getByRole('button', { name: 'Save project' }).click();
+    await page.getByRole('cell', { name: 'vera@shop.example, anyone @shop.example, anyone @ops.example' }).waitFor();
+    await shop.getByRole('button', { name: 'Delete' }).click();
+    const confirmDelete = page.getByRole('dialog', { name: 'Delete the project shop?' });
+    expect(await confirmDelete.textContent()).toMatch(/log entries, hosts and rules, notification channels/);
+    await confirmDelete.getByRole('button', { name: 'Delete' }).click();
+    await shop.waitFor({ state: 'detached' });
+    await page.getByRole('combobox', { name: 'Project' }).waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => localStorage.getItem('panoptes.project'))).toBeNull();
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('cell', { name: 'edge-01' }).waitFor();
+    // A remembered project that is gone by the next visit is forgotten too.
+    await page.evaluate(() => localStorage.setItem('panoptes.project', '00000000-0000-4000-8000-00000000dead'));
+    await page.reload();
+    await page.getByRole('cell', { name: 'edge-01' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('panoptes.project'))).toBeNull();
+
     const edge = page.getByRole('row', { name: /edge-01/ });
     await edge.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('dialog', { name: 'Revoke the token edge-01?' }).getByRole('button', { name: 'Revoke' }).click();
@@ -102,11 +135,13 @@ describe('users, projects, tokens and the audit log in a real browser', () => {
     await page.getByRole('button', { name: 'Load older' }).click();
     await expect.poll(() => rows.count()).toBeGreaterThan(25);
     const all = await page.locator('.audit-table tbody tr td:nth-child(3)').allTextContents();
-    for (const action of ['user.create', 'user.update', 'token.create', 'token.revoke', 'setting.update']) expect(all).toContain(action);
+    for (const action of ['user.create', 'user.update', 'token.create', 'token.revoke', 'project.delete', 'setting.update']) expect(all).toContain(action);
     const created = page.locator('.audit-table tbody tr', { hasText: 'user.create' });
     await created.getByText('before / after').click();
     expect(await created.getByLabel('After').textContent()).toContain('"username": "vera"');
     await screenshot(page, 'audit');
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await screenshot(page, 'audit-dark');
     expect(dialogs).toEqual([]);
   });
 });

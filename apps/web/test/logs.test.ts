@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
+import { apiInPage, CADDY_SAMPLE, ingest, ingestToken, newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
 
 /** `count` Caddy access lines made from the sample: distinct times, clients and paths, statuses from the sample. */
 function lines(count: number, start: number): string[] {
@@ -56,11 +56,19 @@ describe('the log browser and the dashboard in a real browser', () => {
     expect(await second.getByLabel('Client IP').inputValue()).toBe('198.51.100.7');
     await second.close();
 
-    // Export the current search.
-    const ndjson = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByRole('link', { name: 'Export NDJSON' }).getAttribute('href'))!);
-    expect(ndjson.trim().split('\n')).toHaveLength(1);
-    const csvHref = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
-    expect(csvHref).toContain('ip=198.51.100.7');
+    // Export the current search: every matching row, in both formats, through the buttons.
+    const exported = async (name: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+      return readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    };
+    const ndjson = (await exported('Export NDJSON')).map((l) => JSON.parse(l) as { remote_ip: string; path: string });
+    const shownPath = (await rows.first().locator('td.request').textContent())!.match(/\/page\/\d+/)![0];
+    expect(ndjson).toEqual([expect.objectContaining({ remote_ip: '198.51.100.7', path: shownPath })]);
+    const csv = await exported('Export CSV');
+    expect(csv).toHaveLength(2);
+    expect(csv[0]).toMatch(/^id,ts,source,/);
+    expect(csv[1]).toContain('"198.51.100.7"');
+    await page.getByRole('button', { name: 'Export CSV' }).waitFor();
 
     // Live tail: a line ingested afterwards appears without a reload.
     await page.getByRole('button', { name: 'Clear' }).click();
@@ -75,15 +83,32 @@ describe('the log browser and the dashboard in a real browser', () => {
     await page.getByText('Live: 1 new entry').waitFor();
     await screenshot(page, 'logs-live');
     await page.getByLabel('Live tail').uncheck();
+    // Browsing starts again from the newest page, the new line included.
+    await page.getByText('More below').waitFor();
+    expect(await rows.count()).toBe(100);
+    expect(await rows.first().locator('td.request').textContent()).toContain('/arrived/while/watching');
 
     // The dashboard: time range in the URL, ingest health, top lists that open the log browser.
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '6 h' }).click();
     await expect.poll(() => page.url()).toContain('range=6h');
+    expect(await page.getByRole('button', { name: '6 h' }).getAttribute('aria-pressed')).toBe('true');
+    // A custom window goes into the URL as from/to.
+    await page.getByRole('button', { name: 'custom…' }).click();
+    await page.getByLabel('From', { exact: true }).fill('2026-01-01T00:00');
+    await page.getByLabel('To', { exact: true }).fill('2026-01-02T00:00');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.url()).toMatch(/from=\d+&to=\d+/);
+    expect(page.url()).not.toContain('range=');
+    await page.getByText('No traffic in this range.').waitFor();
+    await page.getByLabel('Auto-refresh').selectOption('10');
+    await expect.poll(() => page.url()).toContain('refresh=10');
+    await page.getByRole('button', { name: '6 h' }).click();
+    await expect.poll(() => page.url()).toContain('range=6h');
     const health = page.getByRole('region', { name: 'Ingest health' });
     await health.getByRole('cell', { name: 'edge' }).waitFor();
     expect(await health.locator('tbody tr').first().textContent()).toContain('healthy');
-    expect(await page.getByLabel('Requests', { exact: true }).textContent()).toContain('251');
+    await expect.poll(() => page.getByLabel('Requests', { exact: true }).textContent()).toContain('251');
     expect(await page.getByLabel('Backup age').textContent()).toContain('no backup yet');
     await page.getByRole('region', { name: 'Top client IPs' }).getByRole('link').first().click();
     await expect.poll(() => page.url()).toMatch(/\/logs\?.*ip=198\.51\.100\./);
@@ -96,5 +121,19 @@ describe('the log browser and the dashboard in a real browser', () => {
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(250, 250, 250)');
     expect(dialogs).toEqual([]);
+
+    // A viewer may not list backups: the dashboard says "n/a" instead of failing.
+    await apiInPage(page, 'POST', '/api/users', { username: 'vera', password: 'viewer password 12', role: 'viewer' });
+    const viewer = await (await panel.browser.newContext()).newPage();
+    await viewer.goto(panel.url);
+    await viewer.getByLabel('User name').fill('vera');
+    await viewer.getByLabel('Password').fill('viewer password 12');
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await viewer.getByLabel('Backup age').waitFor();
+    expect(await viewer.getByLabel('Backup age').textContent()).toContain('n/a');
+    expect(await viewer.getByRole('alert').count()).toBe(0);
+    await viewer.getByRole('region', { name: 'Ingest health' }).getByRole('cell', { name: 'edge' }).waitFor();
+    await viewer.close();
   });
 });

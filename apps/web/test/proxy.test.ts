@@ -36,6 +36,11 @@ describe('proxy configuration in a real browser', () => {
     await hosts.getByLabel('Domain').fill('app.example.com');
     await hosts.getByRole('button', { name: 'Add host' }).click();
     await hosts.getByRole('cell', { name: 'app.example.com' }).waitFor();
+    // Editing a host keeps its place in the list and shows the new value.
+    await hosts.getByRole('button', { name: 'Edit' }).click();
+    await hosts.getByRole('combobox', { name: /^TLS/ }).selectOption('none');
+    await hosts.getByRole('button', { name: 'Save host' }).click();
+    await hosts.getByRole('cell', { name: 'none', exact: true }).waitFor();
     await hosts.getByRole('button', { name: 'Configure' }).click();
 
     const host = page.getByRole('region', { name: 'Host app.example.com' });
@@ -44,13 +49,30 @@ describe('proxy configuration in a real browser', () => {
       await rules.getByRole('button', { name: 'New rule' }).click();
       await rules.getByLabel('Rule name').fill(name);
       await rules.getByRole('combobox', { name: /^Action/ }).selectOption(name === 'admin block' ? 'block' : 'redirect');
+      if (name === 'legacy redirect') {
+        // A problem inside a JSON value is shown next to that JSON field, with its inner path.
+        await rules.getByLabel(/^Matchers/).fill('[{"type": 1}]');
+        await rules.getByRole('button', { name: 'Add rule' }).click();
+        await rules.locator('label', { hasText: 'Matchers (JSON)' }).getByText(/^0\.type: /).waitFor();
+        await rules.getByLabel(/^Matchers/).fill('[{"type": "path", "config": {"prefix": "/old"}}]');
+      }
       await rules.getByRole('button', { name: 'Add rule' }).click();
       await rules.locator('.rule-name', { hasText: name }).waitFor();
     }
     const order = () => rules.locator('.rule-name').allTextContents();
     expect(await order()).toEqual(['admin block', 'legacy redirect']);
+    // Keyboard: the moved rule keeps the focus (on the arrow it can still use) and the move is announced.
+    await rules.getByRole('button', { name: 'Move legacy redirect up' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(order).toEqual(['legacy redirect', 'admin block']);
+    await rules.getByRole('status').getByText('legacy redirect moved to position 1 of 2').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move legacy redirect down');
+    // Drag and drop does the same with a mouse.
+    await rules.locator('li', { hasText: 'admin block' }).dragTo(rules.locator('li', { hasText: 'legacy redirect' }));
+    await expect.poll(order).toEqual(['admin block', 'legacy redirect']);
     await rules.getByRole('button', { name: 'Move legacy redirect up' }).click();
     await expect.poll(order).toEqual(['legacy redirect', 'admin block']);
+    await screenshot(page, 'proxy-rules');
 
     const security = host.getByRole('region', { name: 'Host security' });
     await security.getByLabel('Count per').selectOption('header');
@@ -99,6 +121,23 @@ describe('proxy configuration in a real browser', () => {
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(order).toEqual(['legacy redirect']);
     await screenshot(page, 'proxy-host');
+
+    // A group still used by a host stays, and the dialog says why; once the host is gone it can go.
+    const groupsAgain = page.getByRole('region', { name: 'Target groups' });
+    await groupsAgain.getByRole('button', { name: 'Delete' }).click();
+    const deleteGroup = page.getByRole('dialog', { name: 'Delete this target group?' });
+    await deleteGroup.getByRole('button', { name: 'Delete' }).click();
+    await deleteGroup.getByRole('alert').getByText('the target group is used by the host app.example.com', { exact: false }).waitFor();
+    await deleteGroup.getByRole('button', { name: 'Cancel' }).click();
+    const hostsAgain = page.getByRole('region', { name: 'Hosts' });
+    await hostsAgain.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete this host?' }).getByRole('button', { name: 'Delete' }).click();
+    await hostsAgain.getByText('No hosts yet.').waitFor();
+    // The deleted host's settings panel closes with it.
+    await expect.poll(() => page.getByRole('region', { name: 'Host app.example.com' }).count()).toBe(0);
+    await groupsAgain.getByRole('button', { name: 'Delete' }).click();
+    await deleteGroup.getByRole('button', { name: 'Delete' }).click();
+    await groupsAgain.getByText('No target groups yet.').waitFor();
     expect(dialogs).toEqual([]);
   });
 });

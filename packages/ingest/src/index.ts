@@ -3,6 +3,7 @@ export { PARSERS, auditEntry, formatAuditEvent, parseAudit, parseCaddyAccess, pa
 export { MAX_LINE_BYTES, parseLineBytes } from './line.js';
 export { LineSplitter, type SplitLine } from './line-splitter.js';
 export { contentHash } from './content-hash.js';
+export { blockable, packBlock, resolveRaw, unpackBlock } from './raw-blocks.js';
 export { HostResolver } from './host-resolver.js';
 export { rollupDeltas, MINUTE_MS } from './rollups.js';
 export {

@@ -22,6 +22,8 @@ export interface RetentionReport {
   pinnedKept: number;
   rollupsDeleted: number;
   rejectsDeleted: number;
+  /** Compressed raw-line blocks no row points at any more, deleted whole. */
+  rawBlocksDeleted: number;
   /** Database pages returned to the file system (SQLite). */
   pagesFreed: number;
 }
@@ -60,8 +62,13 @@ export async function pruneLogs(
   );
   const rejectsCutoff = options.now - (settings.rejectsRetentionDays ?? 30) * DAY_MS;
   const rejectsDeleted = await deleteInChunks(db, { table: 'ingest_rejects', where: (eb) => eb('created_at', '<', rejectsCutoff), chunkSize });
+  const rawBlocksDeleted = await deleteInChunks(db, {
+    table: 'log_raw_blocks',
+    where: (eb) => eb.not(eb.exists(eb.selectFrom('log_entries').select('log_entries.id').whereRef('log_entries.raw_block_id', '=', 'log_raw_blocks.id'))),
+    chunkSize,
+  });
   const pagesFreed = await db.reclaimSpace(options.reclaimPages ?? 5000);
-  const report = { deletedByAge, deletedByCap, pinnedKept: Number(pinned), rollupsDeleted, rejectsDeleted, pagesFreed };
+  const report = { deletedByAge, deletedByCap, pinnedKept: Number(pinned), rollupsDeleted, rejectsDeleted, rawBlocksDeleted, pagesFreed };
   logger.info(report, 'log retention done');
   return report;
 }

@@ -23,7 +23,7 @@ describeEachDialect('the RecordWriter', (fixture) => {
   it('commits batches of at most batchSize, and a lone item after the flush interval', async () => {
     const db = await openMigrated(fixture);
     const sizes: number[] = [];
-    const writer = new RecordWriter(db, { batchSize: 10, flushIntervalMs: 30, onBatch: (s) => sizes.push(s.items) });
+    const writer = new RecordWriter(db, { batchSize: 10, maxBatchSize: 10, flushIntervalMs: 30, onBatch: (s) => sizes.push(s.items) });
     const lines = caddyLines(25);
     const waits = [];
     for (const line of lines) waits.push((await writer.submit(entryItem(line))).committed);
@@ -31,6 +31,20 @@ describeEachDialect('the RecordWriter', (fixture) => {
     expect(sizes).toEqual([10, 10, 5]);
     expect(await writer.write(entryItem(caddyLines(1, T)[0]!))).toBe('inserted');
     expect(sizes).toEqual([10, 10, 5, 1]);
+    await writer.close();
+  });
+
+  it('drains a deep queue in transactions of up to maxBatchSize, a shallow one in batchSize', async () => {
+    const db = await openMigrated(fixture);
+    const sizes: number[] = [];
+    const writer = new RecordWriter(db, { batchSize: 10, maxBatchSize: 100, flushIntervalMs: 30, onBatch: (s) => sizes.push(s.items) });
+    const burst = caddyLines(250);
+    await Promise.all(await Promise.all(burst.map(async (l) => (await writer.submit(entryItem(l))).committed)));
+    expect(Math.max(...sizes)).toBe(100);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(250);
+    sizes.length = 0;
+    expect(await writer.write(entryItem(caddyLines(1, T)[0]!))).toBe('inserted');
+    expect(sizes).toEqual([1]);
     await writer.close();
   });
 
@@ -47,7 +61,7 @@ describeEachDialect('the RecordWriter', (fixture) => {
   it('makes producers wait when the queue is full: a slow database does not grow memory', async () => {
     const db = await openMigrated(fixture);
     const slow: Database = { ...db, write: async (unit) => (await new Promise((r) => setTimeout(r, 15)), db.write(unit)) };
-    const writer = new RecordWriter(slow, { queueSize: 40, batchSize: 10, flushIntervalMs: 5 });
+    const writer = new RecordWriter(slow, { queueSize: 40, batchSize: 10, maxBatchSize: 10, flushIntervalMs: 5 });
     let submitted = 0;
     let deepest = 0;
     const producer = (async () => {

@@ -5,7 +5,7 @@ import { DEFAULT_PROJECT_UUID, type Database } from '@panoptes/db-core';
 import { describeEachDialect } from '@panoptes/db-core/testing';
 import { openMigrated } from '@panoptes/migrations/testing';
 import { afterAll, expect, it } from 'vitest';
-import { FileTailer, loadSource, RecordWriter, type FileSourceConfig } from '../src/index.js';
+import { FileTailer, loadSource, RecordWriter, resolveRaw, type FileSourceConfig } from '../src/index.js';
 import { caddyLines, countRows } from './fixtures/lines.js';
 
 const block = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
@@ -34,7 +34,8 @@ describeEachDialect('tailing a file', (fixture) => {
     };
     return { db, writer, path, config, tail, stopAll };
   };
-  const stored = async (db: Database) => (await db.read.selectFrom('log_entries').select('raw').orderBy('id').execute()).map((r) => r.raw);
+  const stored = async (db: Database) =>
+    (await resolveRaw(db, await db.read.selectFrom('log_entries').select(['raw', 'raw_block_id', 'raw_block_line']).orderBy('id').execute())).map((r) => r.raw);
 
   it('reads a file from the beginning and follows appended lines', async () => {
     const { db, path, tail, stopAll } = await setup();

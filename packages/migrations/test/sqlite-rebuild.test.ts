@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { rejectionOf, sqliteFixture } from '@panoptes/db-core/testing';
 import { describe, expect, it } from 'vitest';
 import { createMigrator } from '../src/index.js';
@@ -54,6 +55,7 @@ describe('table-rebuild migrations on SQLite [sqlite]', () => {
     expect(error.message).toMatch(/0900_users_lossy \(up\) failed and was rolled back: schema change left \d+ rows with dangling foreign keys/);
     expect(await db.catalog()).toEqual(catalog);
     expect(await db.read.selectFrom('users').select('username').execute()).toEqual([{ username: 'ada' }]);
-    expect((await createMigrator(db).status()).current).toBe('0002');
+    const latest = readdirSync(new URL('../src/sql/sqlite/', import.meta.url)).filter((f) => f.endsWith('.up.sql')).sort().at(-1)!.slice(0, 4);
+    expect((await createMigrator(db).status()).current).toBe(latest);
   });
 });

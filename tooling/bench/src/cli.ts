@@ -18,6 +18,8 @@ import { scaleGroup, SCALES } from './groups/scale.js';
 import { writerGroup } from './groups/writer.js';
 
 const { values, positionals } = parseArgs({
+  // `pnpm bench -- --scale` forwards the `--`; without this filter parseArgs would take --scale for a group.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   allowPositionals: true,
   options: {
     scale: { type: 'boolean', default: false },

@@ -20,6 +20,7 @@ declare global {
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const TOKEN_USE_RESOLUTION_MS = 60_000;
 
 export async function sessionLimits(ctx: AppContext) {
   return {
@@ -36,9 +37,14 @@ export function authenticate(ctx: AppContext): RequestHandler {
   return route(async (req: Request, _res: Response, next: NextFunction) => {
     const bearer = /^Bearer (pna_[A-Za-z0-9_-]{43})$/.exec(req.headers.authorization ?? '')?.[1];
     if (bearer !== undefined) {
-      const row = await ctx.db.read.selectFrom('api_tokens').select(['id', 'project_uuid', 'expires_at', 'revoked_at']).where('token_hash', '=', hashToken(bearer)).executeTakeFirst();
-      if (row !== undefined && row.revoked_at === null && (row.expires_at === null || row.expires_at > ctx.clock())) {
+      const row = await ctx.db.read.selectFrom('api_tokens').select(['id', 'project_uuid', 'expires_at', 'revoked_at', 'last_used_at']).where('token_hash', '=', hashToken(bearer)).executeTakeFirst();
+      const now = ctx.clock();
+      if (row !== undefined && row.revoked_at === null && (row.expires_at === null || row.expires_at > now)) {
         req.auth = { kind: 'token', tokenId: row.id, projectUuid: row.project_uuid };
+        // "Last used" on the tokens page; at most one write a minute per token keeps busy agents off the writer.
+        if (row.last_used_at === null || now - row.last_used_at >= TOKEN_USE_RESOLUTION_MS) {
+          await ctx.db.project(row.project_uuid).write((tx) => tx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute());
+        }
       }
       return next();
     }

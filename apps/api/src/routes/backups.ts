@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lastRestoreResult, RESTORE_MARKER } from '@panoptes/backup';
 import { DEFAULT_PROJECT_UUID } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
-import { parseInput, route } from '../http.js';
+import { notFound, parseInput, route } from '../http.js';
 import { currentUser, requireUser } from '../auth/middleware.js';
 import { auditAfter } from '../services/audit.js';
 
@@ -35,6 +35,15 @@ export function backupRoutes(ctx: AppContext): Router {
     const backup = await ctx.backups.importUpload(req, `uploaded by ${user.username}`);
     await auditAfter(ctx.db, { ts: ctx.clock(), actor: user.username, action: 'backup.upload', target: `backups/${backup.filename}` });
     res.status(201).json({ backup });
+  }));
+  /** Cancels the scheduled restore: the marker goes, the database stays as it is at the next start. */
+  router.delete('/pending-restore', route(async (req, res) => {
+    const marker = join(ctx.config.dataDir, RESTORE_MARKER);
+    const pending = await readFile(marker, 'utf8').then((text) => JSON.parse(text) as { archive?: string }, () => null);
+    if (pending === null) throw notFound('scheduled restore');
+    await rm(marker, { force: true });
+    await auditAfter(ctx.db, { ts: ctx.clock(), actor: currentUser(req).username, action: 'backup.cancel_restore', target: `backups/${pending.archive ?? ''}` });
+    res.status(204).end();
   }));
   router.post('/:file/verify', route(async (req, res) => {
     res.json(await ctx.backups.verify(String(req.params.file)));

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { resolveRaw } from '@panoptes/ingest';
 import type { AppContext } from '../context.js';
 import { idParam, notFound, parseInput, route } from '../http.js';
 import { projectOf } from '../auth/middleware.js';
@@ -107,8 +108,15 @@ export function logRoutes(ctx: AppContext): Router {
 
   router.get('/:id', route(async (req, res) => {
     const id = idParam(req);
-    const row = await ctx.db.project(projectOf(req)).read.selectFrom('log_entries').select([...LIST_COLUMNS, 'raw']).where('id', '=', id).executeTakeFirst();
-    if (row === undefined) throw notFound(`log entry ${id}`);
+    const found = await ctx.db
+      .project(projectOf(req))
+      .read.selectFrom('log_entries')
+      .select([...LIST_COLUMNS, 'raw', 'raw_block_id', 'raw_block_line'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (found === undefined) throw notFound(`log entry ${id}`);
+    // The raw line may live in a compressed block (ingest's raw storage): inflate it back exactly.
+    const [row] = await resolveRaw(ctx.db, [found]);
     res.json({ entry: row });
   }));
 

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { PanoptesError } from '@panoptes/db-core';
 import type { AppContext } from '../context.js';
+import { projectOf } from '../auth/middleware.js';
+import { idParam, route } from '../http.js';
 import { crudRoutes } from './crud.js';
 import { hostSettingRoutes } from './host-settings.js';
 
@@ -17,6 +19,20 @@ export function proxyRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use('/hosts', hostSettingRoutes(ctx));
   const invalidateHosts = (projectUuid: string) => ctx.writer.hosts.invalidate(projectUuid);
+  // The foreign key refuses this too, but its message names no host; say which hosts still use the group.
+  router.delete('/target-groups/:id', route(async (req, _res, next) => {
+    const users = await ctx.db.project(projectOf(req)).read
+      .selectFrom('hosts')
+      .innerJoin('target_groups', 'target_groups.id', 'hosts.target_group_id')
+      .select('hosts.domain')
+      .where('target_groups.id', '=', idParam(req))
+      .where('target_groups.project_uuid', '=', projectOf(req))
+      .orderBy('hosts.domain')
+      .execute();
+    if (users.length === 0) return next();
+    const domains = users.map((h) => h.domain);
+    throw new PanoptesError('CONFLICT', `the target group is used by ${domains.length === 1 ? 'the host' : `${domains.length} hosts:`} ${domains.slice(0, 5).join(', ')}${domains.length > 5 ? ', …' : ''}; point ${domains.length === 1 ? 'it' : 'them'} at another group or delete ${domains.length === 1 ? 'it' : 'them'} first`);
+  }));
   router.use('/target-groups', crudRoutes(ctx, {
     name: 'target_groups',
     table: 'target_groups',

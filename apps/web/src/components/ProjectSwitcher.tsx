@@ -1,10 +1,16 @@
 import { useEffect } from 'react';
 import { currentProject, setProject } from '../api/client.js';
 import { useResource } from './kit.js';
-import type { Project } from './project-lists.js';
+import { chooseProject, type Project } from './project-lists.js';
 
 /** Sent on `window` when projects are created, renamed or deleted, so the switcher reloads its list. */
 export const PROJECTS_CHANGED = 'panoptes:projects-changed';
+
+/** The default project is remembered as "none", so a restored or re-created default still matches. */
+function remember(list: readonly Project[], uuid: string): void {
+  const next = list.find((p) => p.uuid === uuid);
+  setProject(next === undefined || next.isDefault ? null : next.uuid);
+}
 
 /**
  * The project every page works in: remembered in this browser; a remembered project that is gone
@@ -13,8 +19,7 @@ export const PROJECTS_CHANGED = 'panoptes:projects-changed';
 export function ProjectSwitcher({ onSwitch }: { onSwitch: () => void }) {
   const projects = useResource<{ projects: Project[] }>('/api/projects');
   const list = projects.data?.projects ?? [];
-  const selected = currentProject();
-  const known = list.some((p) => p.uuid === selected);
+  const { value, stale } = chooseProject(list, currentProject());
   const { reload } = projects;
   useEffect(() => {
     const listener = () => void reload();
@@ -22,21 +27,18 @@ export function ProjectSwitcher({ onSwitch }: { onSwitch: () => void }) {
     return () => window.removeEventListener(PROJECTS_CHANGED, listener);
   }, [reload]);
   useEffect(() => {
-    if (projects.data !== null && selected !== null && !known) {
-      setProject(null);
-      onSwitch();
-    }
-  }, [projects.data, selected, known, onSwitch]);
+    if (projects.data === null || !stale) return;
+    remember(projects.data.projects, value);
+    onSwitch();
+  }, [projects.data, stale, value, onSwitch]);
   if (list.length <= 1) return null;
-  const value = known ? selected! : (list.find((p) => p.isDefault)?.uuid ?? '');
   return (
     <label className="inline">
       Project{' '}
       <select
         value={value}
         onChange={(e) => {
-          const next = list.find((p) => p.uuid === e.target.value);
-          setProject(next === undefined || next.isDefault ? null : next.uuid);
+          remember(list, e.target.value);
           onSwitch();
         }}
       >

@@ -16,3 +16,17 @@ export function describeAccess(p: Pick<Project, 'allowedEmails' | 'allowedDomain
   if (p.allowedEmails.length === 0 && p.allowedDomains.length === 0) return 'everyone';
   return [...p.allowedEmails, ...p.allowedDomains.map((d) => `anyone @${d}`)].join(', ');
 }
+
+/**
+ * Which project the switcher shows: the remembered one while this user may still enter it, the
+ * default one otherwise (or the first one open to the user when the default is closed to them);
+ * `stale` says the requests go to a project the user cannot enter, so the choice must change to `value`.
+ */
+export function chooseProject(list: readonly Pick<Project, 'uuid' | 'isDefault'>[], remembered: string | null): { readonly value: string; readonly stale: boolean } {
+  const byDefault = list.find((p) => p.isDefault)?.uuid;
+  const fallback = byDefault ?? list[0]?.uuid ?? '';
+  if (remembered !== null && list.some((p) => p.uuid === remembered)) return { value: remembered, stale: false };
+  // No remembered choice means the default project; stale only if the user may not enter it.
+  if (remembered === null) return { value: fallback, stale: byDefault === undefined && fallback !== '' };
+  return { value: fallback, stale: true };
+}

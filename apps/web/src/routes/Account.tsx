@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { ConfirmButton, Field, formatTime, FormError, formValues, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { useUser } from '../components/session.js';
+import { describeDevice } from './account/device.js';
 import { TotpSection } from './account/TotpSection.js';
+import './account/account.css';
 
 interface Session {
   readonly id: number;
@@ -52,15 +54,18 @@ function Sessions() {
   return (
     <section aria-label="Sessions" className="card">
       <h2>Sessions</h2>
-      <Loadable resource={sessions}>
+      <p>Everywhere you are signed in. Revoke a session you do not recognise; changing the password signs out all the others.</p>
+      <Loadable resource={sessions} isEmpty={(d) => d.sessions.length === 0} empty="No sessions.">
         {(d) => (
           <table className="data">
             <TableHead columns={['Device', 'Address', 'Signed in', 'Last seen']} actions />
             <tbody>
               {d.sessions.map((s) => (
                 <tr key={s.id}>
-                  <td>
-                    {s.user_agent ?? 'unknown'} {s.current && <strong className="current">(this session)</strong>}
+                  <td className="session-device" title={s.user_agent ?? undefined}>
+                    {describeDevice(s.user_agent)}
+                    {s.current && <strong className="session-current current">this session</strong>}
+                    {s.user_agent && <small>{s.user_agent}</small>}
                   </td>
                   <td>{s.remote_ip ?? ''}</td>
                   <td>{formatTime(s.created_at)}</td>
@@ -69,7 +74,7 @@ function Sessions() {
                     <ConfirmButton
                       label="Revoke"
                       title="Revoke this session?"
-                      message={s.current ? 'This is the session you are using: you will be signed out.' : 'That browser is signed out at its next request.'}
+                      message={s.current ? 'This is the session you are using: you will be signed out of this browser.' : `${describeDevice(s.user_agent)} will be signed out at its next request.`}
                       onConfirm={async () => {
                         await api('DELETE', `/api/account/sessions/${s.id}`);
                         if (s.current) window.location.assign('/');
@@ -97,7 +102,7 @@ export default function Account() {
         Signed in as <strong>{user.username}</strong> ({user.role}){user.email ? `, ${user.email}` : ''}.
       </p>
       <PasswordForm />
-      <TotpSection enabled={user.totpEnabled} />
+      <TotpSection enabled={user.totpEnabled} account={user.email ?? user.username} />
       <Sessions />
     </div>
   );

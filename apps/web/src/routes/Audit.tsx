@@ -1,12 +1,24 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { api, errorMessage } from '../api/client.js';
 import { formatTime, TableHead } from '../components/kit.js';
+import './admin.css';
 
 interface AuditEntry {
   readonly id: number;
   readonly ts: number;
   readonly remote_ip: string | null;
   readonly record: { actor?: string; action?: string; target?: string; before?: unknown; after?: unknown };
+}
+
+/** One side of a change, pretty-printed as text (never as markup: it holds names users typed). */
+function ChangeText({ label, value }: { label: string; value: unknown }) {
+  const id = useId();
+  return (
+    <figure>
+      <figcaption id={id}>{label}</figcaption>
+      <pre aria-labelledby={id}>{JSON.stringify(value, null, 2)}</pre>
+    </figure>
+  );
 }
 
 /** Every change in this project, newest first; older pages by keyset. */
@@ -62,8 +74,10 @@ export default function Audit() {
                   {(e.record.before !== undefined || e.record.after !== undefined) && (
                     <details>
                       <summary>before / after</summary>
-                      {e.record.before !== undefined && <pre aria-label="Before">{JSON.stringify(e.record.before, null, 2)}</pre>}
-                      {e.record.after !== undefined && <pre aria-label="After">{JSON.stringify(e.record.after, null, 2)}</pre>}
+                      <div className="audit-change">
+                        {e.record.before !== undefined && <ChangeText label="Before" value={e.record.before} />}
+                        {e.record.after !== undefined && <ChangeText label="After" value={e.record.after} />}
+                      </div>
                     </details>
                   )}
                 </td>

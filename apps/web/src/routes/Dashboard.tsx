@@ -1,72 +1,46 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, ApiError, errorMessage } from '../api/client.js';
-import { formatTime, TableHead } from '../components/kit.js';
-import { readRange, resolveRange, writeRange, type TimeRange } from '../components/time-range.js';
+import { errorMessage } from '../api/client.js';
+import { formatTime } from '../components/kit.js';
+import type { TimeRange } from '../components/time-range.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
-import { Chart, type Point } from './dashboard/Chart.js';
-import { backupHealth, errorRates, sourceHealth, type Source } from './dashboard/health.js';
-
-interface Facet {
-  readonly value: string | number;
-  readonly count: number;
-}
-interface Snapshot {
-  readonly points: Point[];
-  readonly tops: Record<string, Facet[]>;
-  readonly sources: Source[];
-  readonly backups: number[] | null;
-  readonly at: number;
-}
-
-const DEFAULT_RANGE: TimeRange = { kind: 'preset', preset: '24h' };
-/** Top lists: api facet field → log browser filter. */
-const TOPS = [
-  { field: 'host', filter: 'host', title: 'Top hosts' },
-  { field: 'path', filter: 'path', title: 'Top paths' },
-  { field: 'ip', filter: 'ip', title: 'Top client IPs' },
-  { field: 'waf_rule', filter: 'wafRule', title: 'Top WAF rules' },
-] as const;
-const REFRESH = [0, 10, 30, 60, 300] as const;
-
-async function snapshot(range: TimeRange): Promise<Snapshot> {
-  const { from, to, bucketSeconds } = resolveRange(range, Date.now());
-  const [series, sources, backups, ...tops] = await Promise.all([
-    api<{ points: Point[] }>('GET', `/api/logs/timeseries?from=${from}&to=${to}&bucketSeconds=${bucketSeconds}`),
-    api<{ sources: Source[] }>('GET', '/api/sources'),
-    api<{ backups: { created_at: number }[] }>('GET', '/api/backups').then(
-      (b) => b.backups.map((x) => x.created_at),
-      (e: unknown) => {
-        if (e instanceof ApiError && e.status === 403) return null;
-        throw e;
-      },
-    ),
-    ...TOPS.map((t) => api<{ values: Facet[] }>('GET', `/api/logs/facets?field=${t.field}&from=${from}&to=${to}&limit=8`)),
-  ]);
-  return { points: series.points, sources: sources.sources, backups, tops: Object.fromEntries(TOPS.map((t, i) => [t.field, tops[i]!.values])), at: Date.now() };
-}
+import { Chart } from './dashboard/Chart.js';
+import { backupHealth, errorRates } from './dashboard/health.js';
+import { IngestHealth } from './dashboard/IngestHealth.js';
+import { snapshot, TOPS, type Snapshot } from './dashboard/snapshot.js';
+import { DEFAULT_RANGE, logsLink, readView, REFRESH_SECONDS, refreshLabel, writeView } from './dashboard/view.js';
+import './dashboard/dashboard.css';
 
 /** Traffic, errors and WAF blocks over a time range, top lists, ingest health and backup age; refreshes itself. */
 export default function Dashboard() {
   const [params, setParams] = useSearchParams();
-  const range = readRange(params, DEFAULT_RANGE)!;
+  const view = readView(params);
+  const { range, refreshSeconds } = view;
   const rangeKey = JSON.stringify(range);
-  const refreshSeconds = Number(params.get('refresh') ?? 30);
   const [data, setData] = useState<Snapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // Only the newest request may write: a slow answer for the previous range never replaces a newer one.
+  const generation = useRef(0);
 
   const load = useCallback(async () => {
+    const mine = ++generation.current;
+    setBusy(true);
     try {
-      setData(await snapshot(JSON.parse(rangeKey) as TimeRange));
+      const next = await snapshot(JSON.parse(rangeKey) as TimeRange);
+      if (mine !== generation.current) return;
+      setData(next);
       setError(null);
     } catch (e) {
-      setError(errorMessage(e));
+      if (mine === generation.current) setError(errorMessage(e));
+    } finally {
+      if (mine === generation.current) setBusy(false);
     }
   }, [rangeKey]);
   useEffect(() => {
     void load();
   }, [load]);
-  // Auto-refresh, skipped while the tab is hidden (and at once when it shows again).
+  // Auto-refresh: nothing while the tab is hidden, and a refresh at once when it shows again.
   useEffect(() => {
     if (!refreshSeconds) return;
     const timer = setInterval(() => document.visibilityState === 'visible' && void load(), refreshSeconds * 1000);
@@ -78,30 +52,29 @@ export default function Dashboard() {
   const rates = data ? errorRates(data.points) : null;
   const now = data?.at ?? 0;
   const backup = data ? backupHealth(data.backups, now) : null;
-  const logsLink = (filter: string, value: string | number) => `/logs?${writeRange(new URLSearchParams({ [filter]: String(value) }), range)}`;
   return (
     <section aria-labelledby="dash-title" className="dashboard">
       <h1 id="dash-title">Dashboard</h1>
       <div className="dash-tools">
-        <TimeRangePicker value={range} onChange={(r) => setParams(writeRange(params, r ?? DEFAULT_RANGE))} />
+        <TimeRangePicker value={range} onChange={(r) => setParams(writeView(params, { ...view, range: r ?? DEFAULT_RANGE }))} />
         <label className="inline">
           Auto-refresh{' '}
-          <select
-            value={refreshSeconds}
-            onChange={(e) => {
-              const next = new URLSearchParams(params);
-              next.set('refresh', e.target.value);
-              setParams(next);
-            }}
-          >
-            {REFRESH.map((s) => (
+          <select value={refreshSeconds} onChange={(e) => setParams(writeView(params, { ...view, refreshSeconds: Number(e.target.value) }))}>
+            {REFRESH_SECONDS.map((s) => (
               <option key={s} value={s}>
-                {s === 0 ? 'off' : s < 60 ? `${s} s` : `${s / 60} min`}
+                {refreshLabel(s)}
               </option>
             ))}
           </select>
         </label>
-        {data && <span className="hint">updated {formatTime(data.at)}</span>}
+        <button type="button" onClick={() => void load()}>
+          Refresh now
+        </button>
+        {data && (
+          <span className="hint" role="status">
+            {busy ? 'updating…' : `updated ${formatTime(data.at)}`}
+          </span>
+        )}
       </div>
       {error && (
         <p className="error" role="alert">
@@ -118,7 +91,7 @@ export default function Dashboard() {
             <div className="card tile" aria-label="Requests">
               <strong>{rates.total}</strong> requests
             </div>
-            <div className={`card tile ${rates.serverPct >= 5 ? 'bad' : ''}`} aria-label="Error rate">
+            <div className={`card tile ${rates.serverPct >= 5 ? 'bad' : rates.clientPct >= 25 ? 'warn' : ''}`} aria-label="Error rate">
               <strong>{rates.serverPct.toFixed(2)}%</strong> 5xx · {rates.clientPct.toFixed(2)}% 4xx
             </div>
             <div className="card tile" aria-label="WAF blocks">
@@ -139,7 +112,7 @@ export default function Dashboard() {
                   <ol>
                     {data.tops[t.field]!.map((v) => (
                       <li key={String(v.value)}>
-                        <Link className="value" to={logsLink(t.filter, v.value)}>
+                        <Link className="value" to={logsLink(t.filter, v.value, range)} title={`Open the log browser filtered by ${t.filter} ${String(v.value)}`}>
                           {String(v.value)}
                         </Link>{' '}
                         <span className="count">{v.count}</span>
@@ -150,33 +123,7 @@ export default function Dashboard() {
               </div>
             ))}
           </div>
-          <section className="card" aria-label="Ingest health">
-            <h2>Ingest health</h2>
-            {data.sources.length === 0 ? (
-              <p className="empty">No sources yet: send lines to the ingest API or add a tailed file.</p>
-            ) : (
-              <table className="data">
-                <TableHead columns={['Source', 'Parser', 'Lines read', 'Rejected', 'Last activity', 'State']} />
-                <tbody>
-                  {data.sources.map((s) => {
-                    const h = sourceHealth(s, now);
-                    return (
-                      <tr key={s.id}>
-                        <td>
-                          {s.name} <span className="hint">{s.kind}</span>
-                        </td>
-                        <td>{s.parser}</td>
-                        <td>{s.lines_read}</td>
-                        <td>{s.lines_rejected}</td>
-                        <td>{formatTime(s.updated_at)}</td>
-                        <td className={`health-${h.level}`}>{h.text}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            )}
-          </section>
+          <IngestHealth sources={data.sources} now={now} />
         </>
       )}
     </section>

@@ -79,23 +79,25 @@ export default function Projects() {
                       {p.name} {p.isDefault && <span className="hint">(default)</span>} {(current === p.uuid || (current === null && p.isDefault)) && <strong>(current)</strong>}
                     </td>
                     <td>{describeAccess(p)}</td>
-                    <td className="row-actions">
-                      {admin && (
-                        <button type="button" onClick={() => setEditing(p.uuid)}>
-                          Edit
-                        </button>
-                      )}
-                      {admin && !p.isDefault && (
-                        <ConfirmButton
-                          label="Delete"
-                          title={`Delete the project ${p.name}?`}
-                          message="Its log entries, hosts and rules, notification channels and history, API tokens and audit log are deleted with it. This cannot be undone (a backup can bring it back)."
-                          onConfirm={async () => {
-                            await api('DELETE', `/api/projects/${p.uuid}`);
-                            await projects.reload();
-                          }}
-                        />
-                      )}
+                    <td>
+                      <div className="row-actions">
+                        {admin && (
+                          <button type="button" onClick={() => setEditing(p.uuid)}>
+                            Edit
+                          </button>
+                        )}
+                        {admin && !p.isDefault && (
+                          <ConfirmButton
+                            label="Delete"
+                            title={`Delete the project ${p.name}?`}
+                            message="Its log entries, hosts and rules, notification channels and history, API tokens and audit log are deleted with it. This cannot be undone (a backup can bring it back)."
+                            onConfirm={async () => {
+                              await api('DELETE', `/api/projects/${p.uuid}`);
+                              await projects.reload();
+                            }}
+                          />
+                        )}
+                      </div>
                     </td>
                   </tr>
                 ),

@@ -3,6 +3,7 @@ import { Loadable, useResource } from '../components/kit.js';
 import { ResourceSection, type Row, type SectionSpec } from '../components/ResourceSection.js';
 import { HostPanel } from './proxy/HostPanel.js';
 import { allowlistSpec } from './proxy/specs.js';
+import './proxy/proxy.css';
 
 const yes = (v: unknown) => (v === true || v === 1 ? 'yes' : 'no');
 
@@ -52,7 +53,10 @@ const targetsOf = (group: Row): SectionSpec => ({
 export default function Proxy() {
   const groups = useResource<{ target_groups: Row[] }>('/api/proxy/target-groups');
   const [group, setGroup] = useState<Row | null>(null);
-  const [host, setHost] = useState<Row | null>(null);
+  // The open host is looked up in a fresh list after every change: an edit retitles its panel, a delete closes it.
+  const hostList = useResource<{ hosts: Row[] }>('/api/proxy/hosts');
+  const [hostId, setHostId] = useState<number | null>(null);
+  const host = hostList.data?.hosts.find((h) => h.id === hostId) ?? null;
   const groupOptions = (groups.data?.target_groups ?? []).map((g) => ({ value: String(g.id), label: String(g.name) }));
   const hosts: SectionSpec = {
     title: 'Hosts',
@@ -94,13 +98,14 @@ export default function Proxy() {
             {group && <ResourceSection key={group.id} spec={targetsOf(group)} query={`?target_group_id=${group.id}`} />}
             <ResourceSection
               spec={hosts}
+              onChange={() => void hostList.reload()}
               extra={(row) => (
-                <button type="button" aria-pressed={host?.id === row.id} onClick={() => setHost(host?.id === row.id ? null : row)}>
+                <button type="button" aria-pressed={hostId === row.id} onClick={() => setHostId(hostId === row.id ? null : row.id)}>
                   Configure
                 </button>
               )}
             />
-            {host && <HostPanel key={host.id} host={host} onClose={() => setHost(null)} />}
+            {host && <HostPanel key={host.id} host={host} onClose={() => setHostId(null)} />}
             <ResourceSection spec={allowlistSpec(null)} />
           </>
         )}

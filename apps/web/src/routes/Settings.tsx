@@ -4,8 +4,6 @@ import { groupSettings, type Setting } from './settings/setting-value.js';
 import { SettingsForm } from './settings/SettingsForm.js';
 import './settings/settings.css';
 
-export { GROUPS } from './settings/setting-value.js';
-
 export function useSettings() {
   return useResource<{ settings: Setting[] }>('/api/settings');
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client.js';
+import { totpAnswer } from './account/codes.js';
 
 /** First run (setup token, first admin) and sign in, with the TOTP step. */
 export function SignIn({ setupRequired, onSignedIn }: { setupRequired: boolean; onSignedIn: () => Promise<void> }) {
@@ -14,7 +15,7 @@ export function SignIn({ setupRequired, onSignedIn }: { setupRequired: boolean; 
     setError(null);
     try {
       if (setupRequired) await api('POST', '/api/auth/setup', { token: form.token, username: form.username, password: form.password, ...(form.email ? { email: form.email } : {}) });
-      else if (challenge !== null) await api('POST', '/api/auth/totp', form.code?.includes('-') ? { challenge, recoveryCode: form.code } : { challenge, code: form.code });
+      else if (challenge !== null) await api('POST', '/api/auth/totp', { challenge, ...totpAnswer(form.code ?? '') });
       else {
         const result = await api<{ totpRequired?: boolean; challenge?: string }>('POST', '/api/auth/login', { username: form.username, password: form.password });
         if (result.totpRequired) {
@@ -24,6 +25,8 @@ export function SignIn({ setupRequired, onSignedIn }: { setupRequired: boolean; 
       }
       await onSignedIn();
     } catch (e) {
+      // An expired or used-up login step cannot be retried: back to the password.
+      if (challenge !== null && e instanceof ApiError && e.message.includes('expired')) setChallenge(null);
       setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'the server cannot be reached'));
     } finally {
       setBusy(false);
@@ -62,17 +65,29 @@ export function SignIn({ setupRequired, onSignedIn }: { setupRequired: boolean; 
       ) : (
         <label>
           Code from your authenticator, or a recovery code
-          <input name="code" required autoComplete="one-time-code" inputMode="text" autoFocus />
+          <input name="code" required autoComplete="one-time-code" inputMode="text" autoFocus aria-invalid={error ? true : undefined} />
+          <small className="hint">The 6 digits your app shows now, or one of your saved recovery codes (each works once).</small>
         </label>
       )}
       {error && error.fields.length === 0 && (
         <p className="error" role="alert">
-          {error.message}
+          {challenge !== null && error.message === 'wrong code' ? 'Wrong code: check that the clock of the device with your app is right, or use a recovery code.' : error.message}
         </p>
       )}
       <button type="submit" disabled={busy}>
         {setupRequired ? 'Create admin' : 'Sign in'}
       </button>
+      {challenge !== null && (
+        <button
+          type="button"
+          onClick={() => {
+            setChallenge(null);
+            setError(null);
+          }}
+        >
+          Back to the password
+        </button>
+      )}
     </form>
   );
 }

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { ConfirmButton, Field, formatTime, FormError, formValues, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { useUser } from '../components/session.js';
+import './admin.css';
 
 interface Token {
   readonly id: number;
@@ -12,31 +13,37 @@ interface Token {
   readonly revoked_at: number | null;
 }
 
-/** A just-created token: shown this once, with a copy button. */
+/** A just-created token: shown this once, with a copy button (or selected for copying by hand where the clipboard is closed, e.g. plain http). */
 export function OneTimeToken({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
+  const [copy, setCopy] = useState<'idle' | 'copied' | 'by-hand'>('idle');
+  const value = useRef<HTMLElement>(null);
+  const copyToken = async () => {
+    try {
+      if (navigator.clipboard === undefined) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(token);
+      setCopy('copied');
+    } catch {
+      if (value.current !== null) window.getSelection()?.selectAllChildren(value.current);
+      setCopy('by-hand');
+    }
+  };
   return (
-    <div className="card" role="region" aria-label="New token">
+    <div className="card one-time-token" role="region" aria-label="Token just created">
       <p className="warning" role="alert">
         Copy the token for <strong>{name}</strong> now: it is shown only this once.
       </p>
-      <code className="secret" aria-label="Token value">
+      <code ref={value} className="secret" aria-label="Token value">
         {token}
       </code>
+      <p role="status" className="hint">
+        {copy === 'copied' ? 'Copied to the clipboard.' : copy === 'by-hand' ? 'This browser does not allow copying here: the token is selected, press Ctrl+C (⌘C).' : ''}
+      </p>
       <div className="actions">
-        <button
-          type="button"
-          onClick={() =>
-            void navigator.clipboard?.writeText(token).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
-        >
-          {copied ? 'Copied' : 'Copy'}
+        <button type="button" onClick={() => void copyToken()}>
+          {copy === 'copied' ? 'Copied' : 'Copy'}
         </button>
         <button type="button" onClick={onDone}>
-          Done
+          I have copied it
         </button>
       </div>
     </div>

@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { ConfirmButton, Field, formatTime, FormError, formValues, Loadable, TableHead, useResource, useSubmit } from '../components/kit.js';
 import { useUser } from '../components/session.js';
+import './admin.css';
+import { UserEmail } from './users/UserEmail.js';
 
 interface PanelUser {
   readonly id: number;
@@ -74,7 +76,9 @@ export default function Users() {
               {d.users.map((u) => (
                 <tr key={u.id} aria-label={`User ${u.username}`}>
                   <td>{u.username}</td>
-                  <td>{u.email ?? ''}</td>
+                  <td>
+                    <UserEmail username={u.username} email={u.email} save={(change) => patch(u, change)} />
+                  </td>
                   <td>
                     <select aria-label={`Role of ${u.username}`} value={u.role} disabled={u.id === me.id} onChange={(e) => void patch(u, { role: e.target.value }).catch((x: Error) => setError(x.message))}>
                       <option value="viewer">viewer</option>

@@ -10,8 +10,6 @@ import { ChannelForm } from '../../src/routes/notifications/ChannelForm.js';
 import { vapidKeyBytes } from '../../src/routes/notifications/push.js';
 import { normaliseCode } from '../../src/routes/account/TotpSection.js';
 import { parseSetting } from '../../src/routes/settings/SettingsForm.js';
-import { describeAccess, parseList } from '../../src/components/project-lists.js';
-import { OneTimeToken } from '../../src/routes/Tokens.js';
 
 afterEach(cleanup);
 
@@ -111,23 +109,5 @@ describe('small parsers', () => {
     expect(parseSetting({ key: 'a', value: 1, default: 30, description: '' }, '', false)).toBeNaN();
     expect(parseSetting({ key: 'b', value: true, default: true, description: '' }, 'on', false)).toBe(false);
     expect(parseSetting({ key: 'c', value: 'x', default: '0 3 * * *', description: '' }, '30 2 * * *', false)).toBe('30 2 * * *');
-  });
-});
-
-describe('projects and tokens', () => {
-  it('reads allowed e-mails and domains from commas, spaces and lines, once each', () => {
-    expect(parseList(' A@shop.example, b@shop.example\nshop.example;a@shop.example ')).toEqual(['a@shop.example', 'b@shop.example', 'shop.example']);
-    expect(parseList('  ')).toEqual([]);
-    expect(describeAccess({ allowedEmails: [], allowedDomains: [] })).toBe('everyone');
-    expect(describeAccess({ allowedEmails: ['a@x.example'], allowedDomains: ['shop.example'] })).toBe('a@x.example, anyone @shop.example');
-  });
-
-  it('shows a new token once with a warning, and forgets it when done', async () => {
-    const done = vi.fn();
-    render(<OneTimeToken name="edge-01" token="pan_api_abc123" onDone={done} />);
-    expect(screen.getByRole('alert').textContent).toContain('shown only this once');
-    expect(screen.getByLabelText('Token value').textContent).toBe('pan_api_abc123');
-    await userEvent.click(screen.getByRole('button', { name: 'Done' }));
-    expect(done).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,10 +1,14 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogEntry } from '../../src/api/client.js';
 import { readRange, resolveRange, writeRange } from '../../src/components/time-range.js';
-import { backupHealth, errorRates, sourceHealth, type Source } from '../../src/routes/dashboard/health.js';
-import { invalidFilters, readFilters, writeFilters } from '../../src/routes/logs/filters.js';
-import { mergeNewer } from '../../src/routes/logs/live.js';
+import { backupHealth, errorRates, sourceCounters, sourceHealth, type Source } from '../../src/routes/dashboard/health.js';
+import { logsLink, readView, writeView } from '../../src/routes/dashboard/view.js';
+import { FilterForm } from '../../src/routes/logs/FilterForm.js';
+import { invalidFilters, readFilters, searchQuery, writeFilters } from '../../src/routes/logs/filters.js';
+import { liveStatus, mergeNewer } from '../../src/routes/logs/live.js';
 
 describe('filters <-> URL', () => {
   it('reads the valid filters and drops values the api would refuse', () => {
@@ -20,6 +24,13 @@ describe('filters <-> URL', () => {
     expect(readFilters(next)).toEqual({ host: 'app.example.com', q: 'admin' });
     const filters = { source: 'waf_audit', host: 'a.example', statusClass: '4', method: 'POST', ip: '203.0.113.9', path: '/x', wafRule: '942100', q: 'union select' };
     expect(readFilters(writeFilters(new URLSearchParams(), filters))).toEqual(filters);
+  });
+
+  it('turns a URL into the api query: valid filters only, the range resolved to from/to', () => {
+    const q = searchQuery(new URLSearchParams('range=15m&status=abc&host=a.example&cursor=x'), 1_000_000_000);
+    expect(Object.fromEntries(q)).toEqual({ host: 'a.example', from: String(1_000_000_000 - 900_000), to: '1000000000' });
+    expect(searchQuery(new URLSearchParams('from=10&to=20&ip=10.0.0.1'), 0).toString()).toBe('ip=10.0.0.1&from=10&to=20');
+    expect(searchQuery(new URLSearchParams('from=20&to=10'), 0).toString()).toBe('');
   });
 
   it('names the invalid fields of a submitted form', () => {
@@ -50,7 +61,29 @@ describe('live tail', () => {
     const { entries, added } = mergeNewer(shown, [entry(5, 500), entry(7, 500), entry(6, 600)], 4);
     expect(entries.map((e) => e.id)).toEqual([6, 7, 5, 4]);
     expect(added).toBe(2);
-    expect(mergeNewer(shown, [entry(5, 500)], 4)).toEqual({ entries: shown, added: 0 });
+    expect(mergeNewer(shown, [entry(5, 500)], 4)).toEqual({ entries: shown, added: 0, dropped: 0 });
+  });
+
+  it('never holds more than the limit however much arrives, and counts what fell off', () => {
+    let shown = [entry(1, 100)];
+    let arrived = 0;
+    for (let poll = 0; poll < 10; poll++) {
+      const batch = Array.from({ length: 200 }, (_, i) => entry(2 + poll * 200 + i, 200 + poll * 200 + i));
+      const merged = mergeNewer(shown, batch, 500);
+      expect(merged.entries.length).toBeLessThanOrEqual(500);
+      expect(merged.dropped).toBe(Math.max(0, shown.length + 200 - 500));
+      arrived += merged.added;
+      shown = merged.entries;
+    }
+    expect(arrived).toBe(2000);
+    expect(shown).toHaveLength(500);
+    expect(shown[0]!.id).toBe(2001);
+    expect(shown.at(-1)!.id).toBe(1502);
+  });
+
+  it('says how many arrived and when some were skipped', () => {
+    expect(liveStatus(1, false)).toBe('Live: 1 new entry; the newest 500 are kept.');
+    expect(liveStatus(3, true, 10)).toMatch(/^Live: 3 new entries; the newest 10 are kept\. .*some were skipped/);
   });
 });
 
@@ -60,9 +93,15 @@ describe('dashboard health', () => {
     expect(sourceHealth(source({}), 1_000_000).level).toBe('ok');
     expect(sourceHealth(source({ last_error: 'EACCES', last_error_at: 1_000_000 }), 1_000_000)).toEqual({ level: 'bad', text: 'failing: EACCES' });
     expect(sourceHealth(source({ bytes_behind: 5 * 1_048_576 }), 1_000_000).text).toBe('behind by 5 MiB');
-    expect(sourceHealth(source({}), 1_000_000 + 16 * 60_000).text).toBe('no lines lately');
+    expect(sourceHealth(source({}), 1_000_000 + 16 * 60_000)).toEqual({ level: 'warn', text: 'stale: no lines for 16 min' });
+    expect(sourceHealth(source({ kind: 'file', bytes_behind: 0, live: { linesRead: 50, rejected: 2, bytesBehind: 3 * 1_048_576, lastError: null, lastErrorAt: null } }), 1_000_000).text).toBe('behind by 3 MiB');
     expect(sourceHealth(source({ enabled: 0 }), 1_000_000).text).toBe('disabled');
   });
+  it('prefers a running tailer\'s counters when they are ahead of the stored row', () => {
+    expect(sourceCounters(source({}))).toEqual({ linesRead: 10, rejected: 0, bytesBehind: 0 });
+    expect(sourceCounters(source({ live: { linesRead: 40, rejected: 3, bytesBehind: 7, lastError: null, lastErrorAt: null } }))).toEqual({ linesRead: 40, rejected: 3, bytesBehind: 7 });
+  });
+
   it('ages the newest backup and computes error rates', () => {
     expect(backupHealth(null, 0).text).toBe('n/a (admins only)');
     expect(backupHealth([], 0)).toEqual({ level: 'bad', text: 'no backup yet' });
@@ -70,5 +109,47 @@ describe('dashboard health', () => {
     expect(backupHealth([0], 3 * 86_400_000)).toEqual({ level: 'warn', text: '3 days old' });
     expect(errorRates([{ requests: 8, s4xx: 2, s5xx: 1 }, { requests: 2, s4xx: 0, s5xx: 1 }])).toEqual({ total: 10, clientPct: 20, serverPct: 20 });
     expect(errorRates([]).serverPct).toBe(0);
+  });
+});
+
+describe('dashboard view in the URL', () => {
+  it('reads the range and refresh, dropping unknown values for the defaults', () => {
+    expect(readView(new URLSearchParams('range=7d&refresh=60'))).toEqual({ range: { kind: 'preset', preset: '7d' }, refreshSeconds: 60 });
+    expect(readView(new URLSearchParams('range=2y&refresh=1'))).toEqual({ range: { kind: 'preset', preset: '24h' }, refreshSeconds: 30 });
+    expect(readView(new URLSearchParams('refresh=0')).refreshSeconds).toBe(0);
+    expect(readView(new URLSearchParams('refresh=abc')).refreshSeconds).toBe(30);
+  });
+
+  it('round-trips through the URL and links a top value to the log browser in the same range', () => {
+    const view = { range: { kind: 'custom', from: 1000, to: 9000 }, refreshSeconds: 300 } as const;
+    const written = writeView(new URLSearchParams('range=1h&x=1'), view);
+    expect(written.toString()).toBe('x=1&from=1000&to=9000&refresh=300');
+    expect(readView(written)).toEqual(view);
+    expect(logsLink('ip', '203.0.113.9', { kind: 'preset', preset: '6h' })).toBe('/logs?ip=203.0.113.9&range=6h');
+    expect(readFilters(new URLSearchParams(logsLink('wafRule', 942100, view.range).split('?')[1]))).toEqual({ wafRule: '942100' });
+  });
+});
+
+describe('the filter form', () => {
+  afterEach(cleanup);
+  it('shows the URL\'s filters, names a refused value next to its field and applies only valid ones', async () => {
+    const onApply = vi.fn();
+    render(<FilterForm filters={readFilters(new URLSearchParams('host=a.example&statusClass=5'))} onApply={onApply} />);
+    expect(screen.getByLabelText('Host')).toHaveProperty('value', 'a.example');
+    expect(screen.getByLabelText('Status class')).toHaveProperty('value', '5');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Client IP'), '10.0.0.0/12');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(onApply).not.toHaveBeenCalled();
+    const ip = screen.getByLabelText('Client IP');
+    expect(ip.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(ip.getAttribute('aria-describedby')!)?.textContent).toBe('an IP address or an IPv4 /8, /16, /24 or /32 prefix');
+    await user.clear(ip);
+    await user.type(ip, '10.0.0.0/8');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(onApply).toHaveBeenCalledOnce();
+    const applied = onApply.mock.calls[0]![0] as Record<string, string>;
+    expect(readFilters(writeFilters(new URLSearchParams(), applied))).toEqual({ host: 'a.example', statusClass: '5', ip: '10.0.0.0/8' });
+    expect(ip.getAttribute('aria-invalid')).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import type {
   IngestRejectsTable,
   IngestSourcesTable,
   LogEntriesTable,
+  LogRawBlocksTable,
   LogRollupsMinuteTable,
   SettingsTable,
 } from './observability.js';
@@ -65,6 +66,7 @@ export interface Schema {
   findings: FindingsTable;
   finding_evidence: FindingEvidenceTable;
   log_entries: LogEntriesTable;
+  log_raw_blocks: LogRawBlocksTable;
   log_rollups_minute: LogRollupsMinuteTable;
   ingest_sources: IngestSourcesTable;
   ingest_rejects: IngestRejectsTable;

@@ -37,6 +37,21 @@ export interface LogEntriesTable {
   waf_blocked: boolean | null;
   /** Content hash of the entry, unique: the same line ingested twice is stored once. */
   content_hash: Buffer | null;
+  /** The compressed block holding the raw line when `raw` is NULL (see log_raw_blocks). */
+  raw_block_id: number | null;
+  /** The raw line's 0-based line number inside that block. */
+  raw_block_line: number | null;
+}
+
+/** Raw lines of many entries, compressed together; rows point at a block and a line in it. */
+export interface LogRawBlocksTable {
+  id: Generated<number>;
+  codec: 'deflate-raw';
+  /** Lines in the block, joined by "\n" before compression. */
+  lines: number;
+  /** Epoch milliseconds UTC. */
+  created_at: number;
+  data: Buffer;
 }
 
 /** Per-minute counters per host, maintained as ingest batches commit. */

@@ -9,7 +9,7 @@ import { seedWorld, type World } from '../fixtures/world.js';
 /** Every table of the DESIGN.md catalog (plus our rollups and bookkeeping). */
 const CATALOG_TABLES = [
   'allowlists', 'api_tokens', 'backups', 'baseline_fingerprints', 'cert_status', 'finding_evidence', 'findings', 'host_security',
-  'hosts', 'ingest_rejects', 'ingest_sources', 'log_entries', 'log_rollups_minute', 'login_attempts', 'notification_channels',
+  'hosts', 'ingest_rejects', 'ingest_sources', 'log_entries', 'log_raw_blocks', 'log_rollups_minute', 'login_attempts', 'notification_channels',
   'notification_deliveries', 'notification_rules', 'projects', 'push_subscriptions', 'rules', 'schema_migrations', 'sessions',
   'settings', 'target_groups', 'targets', 'totp_attempts', 'users', 'waf_custom_rules', 'waf_exclusions',
 ];
@@ -39,9 +39,11 @@ export function schemaSuite(fixture: DialectFixture): void {
     expect(logIndexes).toEqual([
       'log_entries_content_hash(content_hash) unique',
       'log_entries_host_ts(host_id,ts) partial',
+      'log_entries_raw_block(raw_block_id) partial',
       'log_entries_remote_ip_ts(remote_ip,ts) partial',
       'log_entries_rule_ts(rule_id,ts) partial',
       'log_entries_source_ts(source,ts)',
+      'log_entries_status_class_ts(<expression>,ts)',
       'log_entries_status_ts(status,ts) partial',
       'log_entries_ts(ts)',
       'log_entries_waf_rule_ts(waf_rule_id,ts) partial',

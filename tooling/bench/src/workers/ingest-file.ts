@@ -4,7 +4,7 @@
 // Usage: node --import tsx --conditions=@panoptes/source ingest-file.ts <log> <database-url>
 import { statSync } from 'node:fs';
 import { DEFAULT_PROJECT_UUID, openDatabase } from '@panoptes/db-core';
-import { FileTailer, loadSource, RecordWriter } from '@panoptes/ingest';
+import { FileTailer, loadSource, RecordWriter, resolveRaw } from '@panoptes/ingest';
 import { createMigrator } from '@panoptes/migrations';
 import { readLines } from '../lines.js';
 
@@ -29,7 +29,8 @@ const { n } = await db.read.selectFrom('log_entries').select((eb) => eb.fn.count
 const step = Math.max(1, Math.floor(Number(n) / 200));
 const sampled = new Map<number, string | null>();
 for (let id = step; id <= Number(n); id += step) sampled.set(id, null);
-const rows = await db.read.selectFrom('log_entries').select(['id', 'raw']).where('source', '=', 'caddy_access').where('id', 'in', [...sampled.keys()]).execute();
+const stored = await db.read.selectFrom('log_entries').select(['id', 'raw', 'raw_block_id', 'raw_block_line']).where('source', '=', 'caddy_access').where('id', 'in', [...sampled.keys()]).execute();
+const rows = await resolveRaw(db, stored);
 for (const r of rows) sampled.set(Number(r.id), r.raw);
 let index = 0;
 let recoverable = rows.length === sampled.size;

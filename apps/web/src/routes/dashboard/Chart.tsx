@@ -18,16 +18,22 @@ export function Chart({ points }: { points: readonly Point[] }) {
   useEffect(() => {
     if (!box.current || points.length === 0) return;
     const data: uPlot.AlignedData = [points.map((p) => p.t / 1000), points.map((p) => p.s2xx), points.map((p) => p.s3xx), points.map((p) => p.s4xx), points.map((p) => p.s5xx), points.map((p) => p.wafBlocks)];
+    // Mid-grey axes and a translucent grid read on both themes, even after the theme changes.
+    const axis = { stroke: '#8a8f98', grid: { stroke: 'rgb(128 128 128 / 25%)' }, ticks: { stroke: 'rgb(128 128 128 / 40%)' } };
     const plot = new uPlot(
       {
         width: box.current.clientWidth || 800,
         height: 260,
+        axes: [axis, axis],
         series: [{}, { label: '2xx', stroke: '#2e7d32' }, { label: '3xx', stroke: '#1565c0' }, { label: '4xx', stroke: '#f9a825' }, { label: '5xx', stroke: '#c62828' }, { label: 'WAF blocks', stroke: '#6a1b9a' }],
       },
       data,
       box.current,
     );
-    return () => plot.destroy();
+    const node = box.current;
+    const resize = new ResizeObserver(() => node.clientWidth > 0 && plot.setSize({ width: node.clientWidth, height: 260 }));
+    resize.observe(node);
+    return () => (resize.disconnect(), plot.destroy());
   }, [points]);
   return <div ref={box} className="chart" role="img" aria-label="Requests over time by status class, and WAF blocks" />;
 }

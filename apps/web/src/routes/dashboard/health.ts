@@ -13,6 +13,8 @@ export interface Source {
   readonly last_error: string | null;
   readonly last_error_at: number | null;
   readonly updated_at: number;
+  /** A tailed file's in-memory counters, newer than the stored ones (null for HTTP sources). */
+  readonly live?: { readonly linesRead: number; readonly rejected: number; readonly bytesBehind: number; readonly lastError: string | null; readonly lastErrorAt: number | null } | null;
 }
 
 /** A source without activity for this long is flagged as stale. */
@@ -22,11 +24,19 @@ export const BACKUP_WARN_AFTER_MS = 2 * 86_400_000;
 
 export type Health = { readonly level: 'ok' | 'warn' | 'bad'; readonly text: string };
 
+/** The source's counters, taking a running tailer's in-memory ones when they are ahead of the stored row. */
+export function sourceCounters(s: Source): { linesRead: number; rejected: number; bytesBehind: number } {
+  const live = s.live;
+  if (!live) return { linesRead: s.lines_read, rejected: s.lines_rejected, bytesBehind: s.bytes_behind };
+  return { linesRead: Math.max(s.lines_read, live.linesRead), rejected: Math.max(s.lines_rejected, live.rejected), bytesBehind: live.bytesBehind };
+}
+
 export function sourceHealth(s: Source, now: number): Health {
   if (!s.enabled) return { level: 'warn', text: 'disabled' };
   if (s.last_error !== null && (s.last_error_at ?? 0) >= s.updated_at - 1000) return { level: 'bad', text: `failing: ${s.last_error}` };
-  if (s.bytes_behind > 1_048_576) return { level: 'warn', text: `behind by ${Math.round(s.bytes_behind / 1_048_576)} MiB` };
-  if (now - s.updated_at > STALE_AFTER_MS) return { level: 'warn', text: 'no lines lately' };
+  const behind = sourceCounters(s).bytesBehind;
+  if (behind > 1_048_576) return { level: 'warn', text: `behind by ${Math.round(behind / 1_048_576)} MiB` };
+  if (now - s.updated_at > STALE_AFTER_MS) return { level: 'warn', text: `stale: no lines for ${Math.round((now - s.updated_at) / 60_000)} min` };
   return { level: 'ok', text: 'healthy' };
 }
 

@@ -15,11 +15,11 @@ function Only({ name, value, onOnly }: { name: string; value: string | number | 
 export function LogTable({ entries, onOpen, onOnly }: { entries: readonly LogEntry[]; onOpen: (e: LogEntry) => void; onOnly: (name: string, value: string | number | null) => void }) {
   return (
     <table className="log-table">
-      <TableHead columns={['Time', 'Source', 'Host', 'Client', 'Request', 'Status', 'WAF']} />
+      <TableHead columns={['Time (UTC)', 'Source', 'Host', 'Client', 'Request', 'Status', 'WAF']} />
       <tbody>
         {entries.map((e) => (
           <tr key={e.id} onClick={() => onOpen(e)} tabIndex={0} onKeyDown={(k) => k.key === 'Enter' && (k.preventDefault(), onOpen(e))} className={e.waf_blocked ? 'blocked' : undefined}>
-            <td>{new Date(e.ts).toISOString().replace('T', ' ').slice(0, 19)}</td>
+            <td className="time">{new Date(e.ts).toISOString().replace('T', ' ').slice(0, 19)}</td>
             <td>{e.source}</td>
             <td>
               {e.host_domain} <Only name="host" value={e.host_domain} onOnly={onOnly} />
@@ -33,7 +33,7 @@ export function LogTable({ entries, onOpen, onOnly }: { entries: readonly LogEnt
             <td>
               {e.status} <Only name="status" value={e.status} onOnly={onOnly} />
             </td>
-            <td>{e.waf_rule_id ? `${e.waf_rule_id} ${e.waf_rule_message ?? ''}` : ''}</td>
+            <td className="waf">{e.waf_rule_id ? `${e.waf_rule_id} ${e.waf_rule_message ?? ''}` : ''}</td>
           </tr>
         ))}
       </tbody>

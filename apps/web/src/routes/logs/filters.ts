@@ -1,4 +1,5 @@
 /** The log browser's filters: parsed from the URL (invalid values dropped), written back, sent to the api. */
+import { readRange, resolveRange } from '../../components/time-range.js';
 
 export const SOURCES = ['caddy_access', 'caddy_error', 'waf_audit', 'audit'] as const;
 
@@ -55,4 +56,16 @@ export function invalidFilters(values: Filters): Record<string, string> {
     if (v && !f.valid(v)) problems[f.name] = f.name === 'ip' ? 'an IP address or an IPv4 /8, /16, /24 or /32 prefix' : f.name === 'method' ? 'an HTTP method in capitals' : 'not a valid value';
   }
   return problems;
+}
+
+/** The api query of the view a URL describes: its valid filters and its time range resolved at `now`. */
+export function searchQuery(params: URLSearchParams, now: number): URLSearchParams {
+  const q = new URLSearchParams(Object.entries(readFilters(params)));
+  const range = readRange(params, null);
+  if (range !== null) {
+    const { from, to } = resolveRange(range, now);
+    q.set('from', String(from));
+    q.set('to', String(to));
+  }
+  return q;
 }

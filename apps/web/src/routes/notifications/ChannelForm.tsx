@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client.js';
 import { Field, FormFooter, Options, useSubmit } from '../../components/kit.js';
-import { CHANNEL_TYPES, ChannelFormError, channelBody, channelFormValue, CONFIG_FIELDS, configInput, TYPE_LABELS, UNCHANGED_SECRET, type Channel, type ChannelType } from './channel-form.js';
+import { CHANNEL_TYPES, ChannelFormError, channelBody, channelFormValue, clearInput, CONFIG_FIELDS, configInput, storedSecret, TYPE_LABELS, type Channel, type ChannelType } from './channel-form.js';
 
 /** A channel's form: the fields of its type; secrets are never shown, blank keeps the stored one. */
 export function ChannelForm({ channel, onSubmit, onCancel }: { channel: Channel | null; onSubmit: (body: Record<string, unknown>) => Promise<void>; onCancel: () => void }) {
@@ -42,7 +42,7 @@ export function ChannelForm({ channel, onSubmit, onCancel }: { channel: Channel 
         {CONFIG_FIELDS[type].map((f) => {
           const name = configInput(f.name);
           const error = submit.fieldError(name);
-          const stored = channel?.type === type && channel.config[f.name] === UNCHANGED_SECRET;
+          const stored = storedSecret(f.name, channel, type);
           if (f.kind === 'select')
             return (
               <Field key={f.name} label={f.label} error={error}>
@@ -52,7 +52,7 @@ export function ChannelForm({ channel, onSubmit, onCancel }: { channel: Channel 
                 </select>
               </Field>
             );
-          return (
+          const input = (
             <Field
               key={f.name}
               label={f.label}
@@ -64,6 +64,15 @@ export function ChannelForm({ channel, onSubmit, onCancel }: { channel: Channel 
               hint={f.hint}
               error={error}
             />
+          );
+          if (!stored) return input;
+          return (
+            <div key={f.name} className="stack-tight">
+              {input}
+              <label className="inline">
+                <input type="checkbox" name={clearInput(f.name)} /> Remove the stored {f.label.toLowerCase()}
+              </label>
+            </div>
           );
         })}
       </fieldset>

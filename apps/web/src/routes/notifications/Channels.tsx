@@ -4,6 +4,7 @@ import { ConfirmButton, Loadable, type Resource } from '../../components/kit.js'
 import { useUser } from '../../components/session.js';
 import { TYPE_LABELS, type Channel } from './channel-form.js';
 import { ChannelForm } from './ChannelForm.js';
+import { ChannelPreview } from './ChannelPreview.js';
 
 type Outcome = { readonly ok: boolean; readonly text: string };
 
@@ -47,25 +48,28 @@ export function Channels({ channels, onChange }: { channels: Resource<{ channels
                 <li key={c.id} className="card" aria-label={`Channel ${c.name}`}>
                   <strong>{c.name}</strong> <span className="hint">{TYPE_LABELS[c.type]}</span> {!c.enabled && <span className="hint">(disabled)</span>}
                   {typeof c.config.url === 'string' && <div className="hint">{c.config.url}</div>}
-                  {admin && (
                   <div className="row-actions">
-                    <button type="button" disabled={testing === c.id} onClick={() => void test(c)}>
-                      {testing === c.id ? 'Sending…' : 'Send test'}
-                    </button>
-                    <button type="button" onClick={() => setEditing(c.id)}>
-                      Edit
-                    </button>
-                    <ConfirmButton
-                      label="Delete"
-                      title={`Delete the channel ${c.name}?`}
-                      message="Rules that use it are deleted with it; its delivery history stays."
-                      onConfirm={async () => {
-                        await api('DELETE', `/api/notifications/channels/${c.id}`);
-                        await onChange();
-                      }}
-                    />
+                    <ChannelPreview channelId={c.id} channelName={c.name} />
+                    {admin && (
+                      <>
+                        <button type="button" disabled={testing === c.id} onClick={() => void test(c)}>
+                          {testing === c.id ? 'Sending…' : 'Send test'}
+                        </button>
+                        <button type="button" onClick={() => setEditing(c.id)}>
+                          Edit
+                        </button>
+                        <ConfirmButton
+                          label="Delete"
+                          title={`Delete the channel ${c.name}?`}
+                          message="Rules that use it are deleted with it; its delivery history stays."
+                          onConfirm={async () => {
+                            await api('DELETE', `/api/notifications/channels/${c.id}`);
+                            await onChange();
+                          }}
+                        />
+                      </>
+                    )}
                   </div>
-                  )}
                   {outcomes[c.id] && (
                     <p role="status" className={outcomes[c.id]!.ok ? 'ok' : 'error'}>
                       {outcomes[c.id]!.text}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api/client.js';
 import { formatTime, TableHead } from '../../components/kit.js';
 import type { Channel } from './channel-form.js';
+import type { EventInfo } from './events.js';
 
 const STATUSES = ['pending', 'sent', 'failed', 'throttled', 'rate_limited'] as const;
 
@@ -20,7 +21,7 @@ interface Delivery {
 }
 
 /** The delivery ledger, newest first, filtered, older pages on demand; each failure with its error. */
-export function Deliveries({ channels, version }: { channels: readonly Channel[]; version: number }) {
+export function Deliveries({ channels, events, version }: { channels: readonly Channel[]; events: readonly EventInfo[]; version: number }) {
   const [filters, setFilters] = useState({ status: '', channelId: '', eventType: '' });
   const [rows, setRows] = useState<Delivery[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
@@ -68,7 +69,12 @@ export function Deliveries({ channels, version }: { channels: readonly Channel[]
         </label>
         <label>
           Event
-          <input value={filters.eventType} onChange={set('eventType')} placeholder="waf.blocked" />
+          <select value={filters.eventType} onChange={set('eventType')}>
+            <option value="">any</option>
+            {events.map((e) => (
+              <option key={e.type}>{e.type}</option>
+            ))}
+          </select>
         </label>
       </div>
       {error && (

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.js';
-import { ConfirmButton, Field, FormFooter, Loadable, TableHead, useResource, useSubmit } from '../../components/kit.js';
+import { ConfirmButton, Field, FormFooter, Loadable, Options, TableHead, useResource, useSubmit } from '../../components/kit.js';
 import { useUser } from '../../components/session.js';
 import type { Channel } from './channel-form.js';
+import { eventPatterns, type EventInfo } from './events.js';
 
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
 
@@ -16,7 +17,7 @@ interface Rule {
   readonly enabled: boolean | number;
 }
 
-function RuleForm({ rule, channels, events, onSubmit, onCancel }: { rule: Rule | null; channels: readonly Channel[]; events: readonly { type: string; description: string }[]; onSubmit: (body: Record<string, unknown>) => Promise<void>; onCancel: () => void }) {
+function RuleForm({ rule, channels, events, onSubmit, onCancel }: { rule: Rule | null; channels: readonly Channel[]; events: readonly EventInfo[]; onSubmit: (body: Record<string, unknown>) => Promise<void>; onCancel: () => void }) {
   const submit = useSubmit(async (form: FormData) => {
     const throttle = String(form.get('throttleWindowSeconds') ?? '').trim();
     if (throttle !== '' && !/^\d+$/.test(throttle)) throw new ApiError(400, 'VALIDATION', 'throttleWindowSeconds: must be whole seconds', [{ field: 'throttleWindowSeconds', message: 'must be whole seconds' }]);
@@ -38,11 +39,7 @@ function RuleForm({ rule, channels, events, onSubmit, onCancel }: { rule: Rule |
       <Field label="Rule name" name="name" defaultValue={rule?.name ?? ''} error={submit.fieldError('name')} />
       <Field label="Event" error={submit.fieldError('eventType')}>
         <select name="eventType" defaultValue={rule?.event_type ?? events[0]?.type}>
-          {events.map((e) => (
-            <option key={e.type} value={e.type}>
-              {e.type} — {e.description}
-            </option>
-          ))}
+          <Options options={eventPatterns(events)} />
         </select>
       </Field>
       <Field label="Send to" error={submit.fieldError('channelId')}>
@@ -72,9 +69,8 @@ function RuleForm({ rule, channels, events, onSubmit, onCancel }: { rule: Rule |
 }
 
 /** Which events go to which channel. */
-export function Rules({ channels }: { channels: readonly Channel[] }) {
+export function Rules({ channels, events }: { channels: readonly Channel[]; events: readonly EventInfo[] }) {
   const rules = useResource<{ rules: Rule[] }>('/api/notifications/rules');
-  const events = useResource<{ events: { type: string; description: string }[] }>('/api/notifications/events');
   const admin = useUser().role === 'admin';
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const save = (rule: Rule | null) => async (body: Record<string, unknown>) => {
@@ -84,7 +80,7 @@ export function Rules({ channels }: { channels: readonly Channel[] }) {
     await rules.reload();
   };
   const channelName = (id: number) => channels.find((c) => c.id === id)?.name ?? `#${id}`;
-  const form = (rule: Rule | null) => <RuleForm rule={rule} channels={channels} events={events.data?.events ?? []} onSubmit={save(rule)} onCancel={() => setEditing(null)} />;
+  const form = (rule: Rule | null) => <RuleForm rule={rule} channels={channels} events={events} onSubmit={save(rule)} onCancel={() => setEditing(null)} />;
   return (
     <section aria-label="Rules">
       <h2>Rules</h2>

@@ -45,6 +45,11 @@ export const CONFIG_FIELDS: Record<ChannelType, readonly (FieldSpec & { readonly
 
 /** A form field's name for a config field (kept apart from the channel's own fields). */
 export const configInput = (name: string) => `config.${name}`;
+/** The checkbox that removes a stored secret (blank alone keeps it). */
+export const clearInput = (name: string) => `clear.${name}`;
+
+/** Whether the channel being edited has this secret stored (the api shows only the placeholder). */
+export const storedSecret = (name: string, existing: Channel | null, type: ChannelType) => existing?.type === type && existing.config[name] === UNCHANGED_SECRET;
 
 /** The channel as the form shows it: secrets blank, lists joined, objects as JSON. */
 export function channelFormValue(field: FieldSpec & { readonly list?: boolean }, channel: Channel | null): string {
@@ -66,14 +71,14 @@ export class ChannelFormError extends Error {
 
 /**
  * The api body from the form: typed config values; a blank secret keeps the stored one on edit
- * (sent as the api's placeholder) and is left out on create.
+ * (sent as the api's placeholder) unless its remove box is ticked, and is left out on create.
  */
 export function channelBody(type: ChannelType, values: Record<string, string>, enabled: boolean, existing: Channel | null): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   for (const f of CONFIG_FIELDS[type]) {
     const raw = (values[configInput(f.name)] ?? '').trim();
     if (raw === '') {
-      if (f.kind === 'password' && existing?.type === type && existing.config[f.name] === UNCHANGED_SECRET) config[f.name] = UNCHANGED_SECRET;
+      if (f.kind === 'password' && storedSecret(f.name, existing, type) && values[clearInput(f.name)] !== 'on') config[f.name] = UNCHANGED_SECRET;
       continue;
     }
     if (f.kind === 'number') {

@@ -1,0 +1,28 @@
+import { ApiError, requestHeaders } from '../../api/client.js';
+
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * Downloads the search as a file. It goes through fetch rather than a plain link so the request
+ * carries the selected project (a link cannot send the `x-project` header).
+ */
+export async function exportLogs(query: URLSearchParams, format: ExportFormat): Promise<void> {
+  const q = new URLSearchParams(query);
+  q.set('format', format);
+  const response = await fetch(`/api/logs/export?${q}`, { headers: requestHeaders('GET'), credentials: 'same-origin' }).catch(() => {
+    throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
+  });
+  if (!response.ok) {
+    const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+    throw new ApiError(response.status, json.error?.code ?? 'HTTP', json.error?.message ?? response.statusText);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `panoptes-logs.${format}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
