@@ -36,6 +36,8 @@ interface Reply {
 const driver = createRequire(import.meta.url).resolve('better-sqlite3');
 /** WAL size after which a passive checkpoint is requested (SQLite's own default: 1000 pages). */
 const PASSIVE_AFTER_BYTES = 4 * 1024 * 1024;
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
 
 export class Checkpointer {
   readonly #path: string;
@@ -49,6 +51,12 @@ export class Checkpointer {
   #inFlight = false;
   #lastTruncate: number;
   #failed = false;
+  #closed = false;
+  /** A commit asked for a checkpoint while one was running: look again when it ends. */
+  #wanted = false;
+  /** Delay before retrying a TRUNCATE a reader kept from completing (doubles up to 5 s). */
+  #retryMs = RETRY_FIRST_MS;
+  #retry: NodeJS.Timeout | undefined;
 
   constructor(path: string, options: { journalSizeLimit: number; intervalMs: number; clock: () => number; logger: Logger }) {
     this.#path = path;
@@ -74,11 +82,31 @@ export class Checkpointer {
 
   /** After a commit: asks the worker for a checkpoint when the WAL calls for one. Cheap otherwise. */
   afterCommit(): void {
-    if (this.#inFlight || this.#failed) return;
+    if (this.#failed || this.#closed) return;
+    if (this.#inFlight) {
+      this.#wanted = true;
+      return;
+    }
     const bytes = this.walBytes();
     const truncate = bytes >= this.#journalSizeLimit || (bytes > 0 && this.#clock() - this.#lastTruncate >= this.#intervalMs);
     if (!truncate && bytes < PASSIVE_AFTER_BYTES) return;
-    void this.run(truncate ? 'TRUNCATE' : 'PASSIVE').catch(() => {});
+    void this.run(truncate ? 'TRUNCATE' : 'PASSIVE').then(
+      (completed) => {
+        if (!truncate || completed) {
+          this.#retryMs = RETRY_FIRST_MS;
+          return;
+        }
+        // A reader still holds an old snapshot: try again later, even if no commit comes to ask.
+        if (this.#retry !== undefined || this.#closed) return;
+        this.#retry = setTimeout(() => {
+          this.#retry = undefined;
+          this.afterCommit();
+        }, this.#retryMs);
+        this.#retry.unref();
+        this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
+      },
+      () => {},
+    );
   }
 
   /** One checkpoint now; true when it completed (for TRUNCATE: the WAL is empty). */
@@ -91,10 +119,16 @@ export class Checkpointer {
       return reply.busy === 0;
     } finally {
       this.#inFlight = false;
+      if (this.#wanted) {
+        this.#wanted = false;
+        queueMicrotask(() => this.afterCommit());
+      }
     }
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
     const worker = this.#worker;
     this.#worker = undefined;
     await worker?.terminate();
