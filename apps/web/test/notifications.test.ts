@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@panoptes/db-core/testing';
+import { decryptPushBody, newSubscriber, selfSignedCertificate } from '@panoptes/notifications/testing';
 import { ADMIN, newPage, screenshot, setupAdminInBrowser, panelPerFile } from './harness.js';
-import { decryptPush, newSubscriber, receiver, selfSignedCertificate, signatureValid } from './notification-peers.js';
+import { receiver, signatureValid } from './notification-peers.js';
 
 /** Signs in as the admin the first journey created. */
 async function signIn(page: Page, url: string): Promise<void> {
@@ -18,8 +22,10 @@ async function signIn(page: Page, url: string): Promise<void> {
 describe('notifications in a real browser', () => {
   // The stand-in push service has a self-signed certificate: the server trusts it, as it would a real one.
   const tls = selfSignedCertificate();
-  afterAll(() => tls.remove());
-  const panel = panelPerFile({ NODE_EXTRA_CA_CERTS: tls.certFile });
+  const caDir = mkdtempSync(join(tmpdir(), 'panoptes-web-ca-'));
+  writeFileSync(join(caDir, 'push-service.pem'), tls.cert);
+  afterAll(() => rmSync(caDir, { recursive: true, force: true }));
+  const panel = panelPerFile({ NODE_EXTRA_CA_CERTS: join(caDir, 'push-service.pem') });
 
   it('creates webhook channels, test-sends to a local receiver, shows failures and the ledger', { timeout: 120_000 }, async () => {
     const good = await receiver(200);
@@ -204,7 +210,7 @@ describe('notifications in a real browser', () => {
       const sent = service.requests[0]!;
       expect(sent.headers).toMatchObject({ 'content-encoding': 'aes128gcm', ttl: '600' });
       expect(String(sent.headers.authorization)).toMatch(new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${publicKey}$`));
-      expect(JSON.parse(decryptPush(sent.body, browser))).toMatchObject({ title: 'Panoptes: notification.test', type: 'notification.test', body: expect.stringContaining('test message for channel my browsers') });
+      expect(JSON.parse(decryptPushBody(sent.body, browser))).toMatchObject({ title: 'Panoptes: notification.test', type: 'notification.test', body: expect.stringContaining('test message for channel my browsers') });
       await screenshot(page, 'notifications-push');
 
       await push.getByRole('button', { name: 'Turn off push in this browser' }).click();

@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { ChannelConfigError, saveRule, savePushSubscription, UNCHANGED } from './imports.js';
 import { deliveries, event, makeNotifier, T0 } from './fixtures.js';
 import { HttpPeer } from './peers/http-peer.js';
-import { decryptPushBody, newSubscriber, selfSignedCertificate, verifyVapid } from './peers/push-service.js';
+import { decryptPushBody, newSubscriber, selfSignedCertificate, verifyVapid } from '../src/testing.js';
 import { startSmtp } from './peers/smtp.js';
 
 const P = DEFAULT_PROJECT_UUID;

@@ -1,9 +1,14 @@
+/**
+ * `@panoptes/notifications/testing`: the browser's side of Web Push for dependents' tests (a
+ * subscriber's keys, decrypting what a push service receives, checking the VAPID header) and a
+ * self-signed certificate for a stand-in push service on 127.0.0.1.
+ */
 import { createDecipheriv, createECDH, createHmac, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ReceivedRequest } from './http-peer.js';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** A browser's side of a subscription: its P-256 key pair and auth secret. */
 export interface TestSubscriber {
@@ -44,7 +49,7 @@ export function decryptPushBody(body: Buffer, subscriber: TestSubscriber): strin
 }
 
 /** Checks the `vapid t=<JWT>, k=<public key>` header: ES256 signature, audience, expiry, subject. */
-export function verifyVapid(request: ReceivedRequest, audience: string, now = Date.now()): { sub: string; publicKey: string } {
+export function verifyVapid(request: { readonly headers: IncomingHttpHeaders }, audience: string, now = Date.now()): { sub: string; publicKey: string } {
   const header = String(request.headers.authorization ?? '');
   const match = /^vapid t=([^,]+),\s*k=(.+)$/.exec(header);
   if (match === null) throw new Error(`no VAPID authorization header: ${header}`);
