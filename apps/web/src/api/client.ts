@@ -34,19 +34,29 @@ export function requestHeaders(method: string): Record<string, string> {
   return headers;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers = requestHeaders(method);
-  if (body !== undefined) headers['content-type'] = 'application/json';
+type ErrorBody = { error?: { code: string; message: string; fields?: { field: string; message: string }[] } };
+
+/** The ApiError for a refused request, from the api's error body (or the status alone). */
+export function refusal(status: number, statusText: string, body: ErrorBody): ApiError {
+  return new ApiError(status, body.error?.code ?? 'HTTP', body.error?.message || statusText || `HTTP ${status}`, body.error?.fields ?? []);
+}
+
+/** A request with the session, CSRF and project headers; a network failure or a refusal throws an ApiError. */
+export async function apiResponse(method: string, path: string, init: { headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers: { ...requestHeaders(method), ...init.headers }, credentials: 'same-origin', body: init.body });
   } catch {
     throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
   }
+  if (!response.ok) throw refusal(response.status, response.statusText, (await response.json().catch(() => ({}))) as ErrorBody);
+  return response;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await apiResponse(method, path, body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status === 204) return undefined as T;
-  const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string; fields?: { field: string; message: string }[] } };
-  if (!response.ok) throw new ApiError(response.status, json.error?.code ?? 'HTTP', json.error?.message ?? response.statusText, json.error?.fields ?? []);
-  return json as T;
+  return (await response.json().catch(() => ({}))) as T;
 }
 
 /** The message to show for any failure (an ApiError's own message, or a generic one). */

@@ -1,6 +1,6 @@
-import { useEffect, useId, useState } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { useId } from 'react';
 import { formatTime, TableHead } from '../components/kit.js';
+import { useOlderPages } from '../components/older-pages.js';
 import './admin.css';
 
 interface AuditEntry {
@@ -23,33 +23,14 @@ function ChangeText({ label, value }: { label: string; value: unknown }) {
 
 /** Every change in this project, newest first; older pages by keyset. */
 export default function Audit() {
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const load = async (before: number | null) => {
-    setBusy(true);
-    try {
-      const page = await api<{ entries: AuditEntry[]; nextBefore: number | null }>('GET', `/api/audit?limit=25${before === null ? '' : `&before=${before}`}`);
-      setEntries((old) => (before === null ? page.entries : [...(old ?? []), ...page.entries]));
-      setNext(page.nextBefore);
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  useEffect(() => {
-    void load(null);
-  }, []);
+  const { rows: entries, next, error, busy, reload, loadOlder } = useOlderPages<AuditEntry>('/api/audit?limit=25', 'entries');
   return (
     <div className="audit">
       <h1>Audit log</h1>
       {error && (
         <p className="error" role="alert">
           {error}{' '}
-          <button type="button" onClick={() => void load(null)}>
+          <button type="button" onClick={() => void reload()}>
             Retry
           </button>
         </p>
@@ -87,7 +68,7 @@ export default function Audit() {
         </table>
       )}
       {next !== null && (
-        <button type="button" disabled={busy} onClick={() => void load(next)}>
+        <button type="button" disabled={busy} onClick={() => void loadOlder()}>
           Load older
         </button>
       )}

@@ -1,4 +1,4 @@
-import { ApiError, requestHeaders } from '../../api/client.js';
+import { ApiError, refusal, requestHeaders } from '../../api/client.js';
 import type { Backup } from './listing.js';
 
 /**
@@ -21,7 +21,7 @@ export function uploadArchive(file: File, onProgress: (sent: number, total: numb
         // A proxy's HTML error page: keep the status text.
       }
       if (xhr.status >= 200 && xhr.status < 300 && json.backup) resolve(json.backup);
-      else reject(new ApiError(xhr.status, json.error?.code ?? 'HTTP', json.error?.message ?? (xhr.statusText || `the upload failed (${xhr.status})`)));
+      else reject(refusal(xhr.status, xhr.statusText || `the upload failed (${xhr.status})`, json));
     };
     xhr.send(file);
   });

@@ -1,4 +1,4 @@
-import { ApiError, requestHeaders } from '../../api/client.js';
+import { apiResponse } from '../../api/client.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -10,13 +10,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export async function exportLogs(query: URLSearchParams, format: ExportFormat): Promise<void> {
   const q = new URLSearchParams(query);
   q.set('format', format);
-  const response = await fetch(`/api/logs/export?${q}`, { headers: requestHeaders('GET'), credentials: 'same-origin' }).catch(() => {
-    throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
-  });
-  if (!response.ok) {
-    const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-    throw new ApiError(response.status, json.error?.code ?? 'HTTP', json.error?.message ?? response.statusText);
-  }
+  const response = await apiResponse('GET', `/api/logs/export?${q}`);
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;

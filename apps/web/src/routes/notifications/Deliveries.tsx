@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
-import { api, errorMessage } from '../../api/client.js';
+import { useState } from 'react';
 import { formatTime, TableHead } from '../../components/kit.js';
+import { useOlderPages } from '../../components/older-pages.js';
 import type { Channel } from './channel-form.js';
 import type { EventInfo } from './events.js';
 
@@ -23,24 +23,8 @@ interface Delivery {
 /** The delivery ledger, newest first, filtered, older pages on demand; each failure with its error. */
 export function Deliveries({ channels, events, version }: { channels: readonly Channel[]; events: readonly EventInfo[]; version: number }) {
   const [filters, setFilters] = useState({ status: '', channelId: '', eventType: '' });
-  const [rows, setRows] = useState<Delivery[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = async (before: number | null) => {
-    const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ''));
-    if (before !== null) q.set('before', String(before));
-    try {
-      const page = await api<{ deliveries: Delivery[]; nextBefore: number | null }>('GET', `/api/notifications/deliveries?${q}`);
-      setRows((old) => (before === null ? page.deliveries : [...(old ?? []), ...page.deliveries]));
-      setNext(page.nextBefore);
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
-  useEffect(() => {
-    void load(null);
-  }, [filters, version]);
+  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ''));
+  const { rows, next, error, loadOlder } = useOlderPages<Delivery>(`/api/notifications/deliveries?${query}`, 'deliveries', version);
   const set = (key: keyof typeof filters) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [key]: e.target.value }));
   const channelName = (id: number | null) => (id === null ? 'deleted channel' : (channels.find((c) => c.id === id)?.name ?? `#${id}`));
   return (
@@ -109,7 +93,7 @@ export function Deliveries({ channels, events, version }: { channels: readonly C
         </table>
       )}
       {next !== null && (
-        <button type="button" onClick={() => void load(next)}>
+        <button type="button" onClick={() => void loadOlder()}>
           Load older
         </button>
       )}
