@@ -1,19 +1,31 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { BackupError } from './errors.js';
+import { FILE_CHUNK_BYTES, sha256File, sha256Tap } from './files.js';
+import { createMemberGzip } from './gzip-members.js';
 import { DATABASE_ENTRIES, METADATA_ENTRY, parseMetadata, type ArchiveMetadata } from './metadata.js';
 
 const MAX_METADATA_BYTES = 1024 * 1024;
+/** Gunzip's output chunk: its 16 KiB default means thousands of main-thread callbacks per archive. */
+const ZLIB_CHUNK_BYTES = 1024 * 1024;
+
+export interface ExtractedArchive {
+  readonly metadata: ArchiveMetadata;
+  readonly databaseFile: string;
+  /** The SHA-256 of the whole archive file, computed while it was read. */
+  readonly archiveSha256: string;
+  /** The SHA-256 of the database as extracted, computed while it was written. */
+  readonly databaseSha256: string;
+}
 
 /**
- * Writes `metadata.json` and the database file into a gzipped tar, streamed (the database is never
- * in memory), and returns the archive's SHA-256 computed on the way. Any error of any stage,
+ * Writes `metadata.json` and the database file into a gzipped tar (as independent gzip members,
+ * compressed off the main thread), streamed (the database is never in memory), and returns the
+ * archive's SHA-256 computed on the way. Any error of any stage,
  * closing the file included, rejects.
  */
 export async function writeArchive(options: {
@@ -23,35 +35,32 @@ export async function writeArchive(options: {
   readonly gzipLevel: number;
 }): Promise<{ sha256: string; size: number }> {
   const pack = tar.pack();
-  const hash = createHash('sha256');
-  const hashing = new PassThrough({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
-  const written = pipeline(pack, createGzip({ level: options.gzipLevel }), hashing, createWriteStream(options.target, { flags: 'wx', mode: 0o600 }));
+  const hash = sha256Tap();
+  const written = pipeline(pack, createMemberGzip(options.gzipLevel), hash.stream, createWriteStream(options.target, { flags: 'wx', mode: 0o600 }));
   const metadata = Buffer.from(JSON.stringify(options.metadata, null, 2));
   const mtime = new Date(options.metadata.created_at);
   await new Promise<void>((resolve, reject) => pack.entry({ name: METADATA_ENTRY, size: metadata.length, mode: 0o600, mtime }, metadata, (e) => (e ? reject(e) : resolve())));
   const { size } = await stat(options.databaseFile);
   const name = DATABASE_ENTRIES[options.metadata.dialect];
   const entry = pack.entry({ name, size, mode: 0o600, mtime }, () => {});
-  await pipeline(createReadStream(options.databaseFile), entry);
+  await pipeline(createReadStream(options.databaseFile, { highWaterMark: FILE_CHUNK_BYTES }), entry);
   pack.finalize();
   await written;
-  return { sha256: hash.digest('hex'), size: (await stat(options.target)).size };
+  return { sha256: hash.digest(), size: (await stat(options.target)).size };
 }
 
 /**
  * Extracts an archive into `dir`, accepting only the two expected regular files: an absolute path,
  * `..`, a folder, a link, a duplicate or any other name refuses the whole archive (ARCHIVE_UNSAFE).
- * Truncated or corrupt archives are ARCHIVE_CORRUPT.
+ * Truncated or corrupt archives are ARCHIVE_CORRUPT. The archive is read once: both SHA-256 sums
+ * are computed on the way.
  */
-export async function extractArchive(archive: string, dir: string): Promise<{ metadata: ArchiveMetadata; databaseFile: string }> {
+export async function extractArchive(archive: string, dir: string): Promise<ExtractedArchive> {
   const extract = tar.extract();
+  const archiveHash = sha256Tap();
   let metadataText: string | undefined;
   let databaseFile: string | undefined;
+  let databaseSha256: string | undefined;
   const seen = new Set<string>();
   const consume = (async () => {
     try {
@@ -81,20 +90,39 @@ export async function extractArchive(archive: string, dir: string): Promise<{ me
         metadataText = Buffer.concat(chunks).toString('utf8');
       } else {
         databaseFile = join(dir, name);
-        await pipeline(entry, createWriteStream(databaseFile, { flags: 'wx', mode: 0o600 }));
+        const hash = sha256Tap();
+        await pipeline(entry, hash.stream, createWriteStream(databaseFile, { flags: 'wx', mode: 0o600 }));
+        databaseSha256 = hash.digest();
       }
     }
   }
   try {
-    await Promise.all([pipeline(createReadStream(archive), createGunzip(), extract), consume]);
+    const source = createReadStream(archive, { highWaterMark: FILE_CHUNK_BYTES });
+    await Promise.all([pipeline(source, archiveHash.stream, createGunzip({ chunkSize: ZLIB_CHUNK_BYTES }), extract), consume]);
   } catch (error) {
     if (error instanceof BackupError) throw error;
     throw new BackupError('ARCHIVE_CORRUPT', `the archive cannot be read: ${(error as Error).message}`, { cause: error });
   }
-  if (metadataText === undefined || databaseFile === undefined) throw new BackupError('ARCHIVE_CORRUPT', 'the archive lacks metadata.json or the database');
+  if (metadataText === undefined || databaseFile === undefined || databaseSha256 === undefined) throw new BackupError('ARCHIVE_CORRUPT', 'the archive lacks metadata.json or the database');
   const metadata = parseMetadata(metadataText);
   if (!databaseFile.endsWith(DATABASE_ENTRIES[metadata.dialect])) throw new BackupError('ARCHIVE_CORRUPT', `the archive's database does not match its dialect (${metadata.dialect})`);
-  return { metadata, databaseFile };
+  return { metadata, databaseFile, archiveSha256: archiveHash.digest(), databaseSha256 };
+}
+
+/**
+ * `extractArchive`, refusing (ARCHIVE_CHECKSUM, `mismatch`) an archive whose SHA-256 is not
+ * `expectedSha256` when one is given, also when the damage makes the archive unreadable.
+ */
+export async function extractExpected(archive: string, dir: string, expectedSha256: string | undefined, mismatch: string): Promise<ExtractedArchive> {
+  let extracted: ExtractedArchive;
+  try {
+    extracted = await extractArchive(archive, dir);
+  } catch (error) {
+    if (expectedSha256 !== undefined && (await sha256File(archive)) !== expectedSha256) throw new BackupError('ARCHIVE_CHECKSUM', mismatch, { cause: error });
+    throw error;
+  }
+  if (expectedSha256 !== undefined && extracted.archiveSha256 !== expectedSha256) throw new BackupError('ARCHIVE_CHECKSUM', mismatch);
+  return extracted;
 }
 
 /** Reads only `metadata.json` (the first entry) of an archive. */

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { silentLogger, type BackupsTable, type Database, type DatabaseTarget, type Logger } from '@panoptes/db-core';
 import type { Selectable } from 'kysely';
-import { extractArchive, readArchiveMetadata, writeArchive } from './archive.js';
+import { extractExpected, readArchiveMetadata, writeArchive } from './archive.js';
 import { BackupError } from './errors.js';
 import { ARCHIVE_NAME, archiveName, archivePath, fsyncPath, sha256File, TEMP_PREFIX, tempName } from './files.js';
 import { ARCHIVE_FORMAT_VERSION, type ArchiveMetadata } from './metadata.js';
@@ -73,9 +73,9 @@ export class BackupManager {
   }
 
   /**
-   * Takes a backup while writers keep writing: snapshot, integrity check, streamed archive with
-   * metadata, SHA-256, fsync of file and folder, atomic rename, then the row. Nothing is left
-   * behind when a step fails.
+   * Takes a backup while writers keep writing: snapshot, then the streamed archive with metadata
+   * and SHA-256 while the snapshot's integrity check runs, fsync of file and folder once both
+   * succeeded, atomic rename, then the row. Nothing is left behind when a step fails.
    */
   async create(options: { readonly kind: 'manual' | 'scheduled'; readonly note?: string | null; readonly triggerUserId?: number | null }): Promise<BackupRecord> {
     const dir = this.#o.backupsDir;
@@ -86,16 +86,7 @@ export class BackupManager {
     const temporary = join(dir, tempName('.tar.gz'));
     let final: string | undefined;
     try {
-      let counts: Record<string, number>;
-      let schemaVersion: string | null;
-      if (this.#o.target.dialect === 'sqlite') {
-        const report = await snapshotSqlite(this.#o.target.path, snapshot);
-        if (report.integrity !== 'ok') throw new BackupError('BACKUP_FAILED', `the snapshot fails its integrity check: ${report.integrity}`);
-        ({ counts, schemaVersion } = report);
-      } else {
-        ({ counts, schemaVersion } = await dumpPostgres(this.#o.target.url, snapshot));
-        await checkPostgresDump(snapshot);
-      }
+      const { counts, schemaVersion, sha256, checked } = await this.#capture(snapshot);
       const metadata: ArchiveMetadata = {
         format_version: ARCHIVE_FORMAT_VERSION,
         app_version: this.#o.appVersion,
@@ -103,11 +94,16 @@ export class BackupManager {
         dialect,
         created_at: now,
         kind: options.kind,
-        database_sha256: await sha256File(snapshot),
+        database_sha256: sha256,
         master_key_fingerprint: this.#o.masterKeyFingerprint,
         row_counts: counts,
       };
-      const archive = await writeArchive({ target: temporary, metadata, databaseFile: snapshot, gzipLevel: this.#o.gzipLevel ?? 1 });
+      const archiving = writeArchive({ target: temporary, metadata, databaseFile: snapshot, gzipLevel: this.#o.gzipLevel ?? 1 });
+      // Both settle before anything else happens, so no check is left running after a failure.
+      const [written, check] = await Promise.allSettled([archiving, checked]);
+      if (check.status === 'rejected') throw check.reason;
+      if (written.status === 'rejected') throw written.reason;
+      const archive = written.value;
       await fsyncPath(temporary);
       final = archiveName(options.kind, now);
       await rename(temporary, join(dir, final));
@@ -129,6 +125,23 @@ export class BackupManager {
       await rm(snapshot, { force: true });
       await rm(temporary, { force: true });
     }
+  }
+
+  /**
+   * Copies the live database to `snapshot`, counts its rows and hashes it; `checked` settles when
+   * the copy's own check (integrity check, or `pg_restore --list`) is done, and rejects when it fails.
+   */
+  async #capture(snapshot: string): Promise<{ counts: Record<string, number>; schemaVersion: string | null; sha256: string; checked: Promise<void> }> {
+    const target = this.#o.target;
+    if (target.dialect === 'postgres') {
+      const { counts, schemaVersion } = await dumpPostgres(target.url, snapshot);
+      return { counts, schemaVersion, sha256: await sha256File(snapshot), checked: checkPostgresDump(snapshot) };
+    }
+    const { counts, schemaVersion, sha256, integrity } = await snapshotSqlite(target.path, snapshot);
+    const checked = integrity.then((verdict) => {
+      if (verdict !== 'ok') throw new BackupError('BACKUP_FAILED', `the snapshot fails its integrity check: ${verdict}`);
+    });
+    return { counts, schemaVersion, sha256, checked };
   }
 
   /** Every backup, newest first. */
@@ -158,11 +171,9 @@ export class BackupManager {
   async verifyFile(path: string, expectedSha256?: string): Promise<VerifyReport> {
     const scratch = await mkdtemp(join(this.#o.backupsDir, `${TEMP_PREFIX}verify-`));
     try {
-      if (expectedSha256 !== undefined && (await sha256File(path)) !== expectedSha256) {
-        throw new BackupError('ARCHIVE_CHECKSUM', 'the archive does not match its recorded SHA-256');
-      }
-      const { metadata, databaseFile } = await extractArchive(path, scratch);
-      if ((await sha256File(databaseFile)) !== metadata.database_sha256) throw new BackupError('ARCHIVE_CHECKSUM', 'the database inside the archive does not match its SHA-256');
+      const extracted = await extractExpected(path, scratch, expectedSha256, 'the archive does not match its recorded SHA-256');
+      const { metadata, databaseFile } = extracted;
+      if (extracted.databaseSha256 !== metadata.database_sha256) throw new BackupError('ARCHIVE_CHECKSUM', 'the database inside the archive does not match its SHA-256');
       if (metadata.dialect === 'sqlite') {
         const check = await checkSqliteFile(databaseFile);
         if (check.integrity !== 'ok') throw new BackupError('ARCHIVE_CORRUPT', `the database fails its integrity check: ${check.integrity}`);
@@ -263,7 +274,8 @@ export class BackupManager {
 
   /**
    * Verifies a backup, then writes `<dataDir>/.restore_pending` naming it: the restore happens at
-   * the next start, before the database is opened (`applyPendingRestore`).
+   * the next start, before the database is opened (`applyPendingRestore`). The marker records that
+   * the archive with this SHA-256 passed the integrity check, so the restore need not repeat it.
    */
   async scheduleRestore(filename: string, dataDir: string): Promise<VerifyReport> {
     const row = await this.get(filename);
@@ -271,7 +283,7 @@ export class BackupManager {
     if (!report.ok) throw new BackupError('ARCHIVE_CORRUPT', `the backup cannot be restored: ${report.reason}`);
     const marker = join(dataDir, RESTORE_MARKER);
     const temporary = `${marker}.tmp`;
-    await writeFile(temporary, JSON.stringify({ archive: filename, sha256: row.sha256, scheduled_at: this.#clock() }), { mode: 0o600 });
+    await writeFile(temporary, JSON.stringify({ archive: filename, sha256: row.sha256, integrity_checked: true, scheduled_at: this.#clock() }), { mode: 0o600 });
     await fsyncPath(temporary);
     await rename(temporary, marker);
     await fsyncPath(dataDir);

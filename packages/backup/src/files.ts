@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
 import { BackupError } from './errors.js';
 
 /** Archive names Panoptes writes; anything else coming from a request is refused. */
@@ -35,10 +37,55 @@ export function archivePath(backupsDir: string, name: string): string {
   return path;
 }
 
+/**
+ * Chunk size of whole-file passes: under a busy writer each chunk waits behind a commit on the main
+ * thread, so 64 KiB chunks made hashing a 460 MB snapshot take 4.8 s instead of 0.4 s.
+ */
+export const FILE_CHUNK_BYTES = 4 * 1024 * 1024;
+
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
+  await pipeline(createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES }), hash);
   return hash.digest('hex');
+}
+
+const HASH_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { closeSync, openSync, readSync } = require('node:fs');
+const hash = createHash('sha256');
+const buffer = Buffer.allocUnsafe(workerData.chunkBytes);
+const fd = openSync(workerData.path, 'r');
+try {
+  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
+} finally {
+  closeSync(fd);
+}
+parentPort.postMessage(hash.digest('hex'));
+`;
+
+/** `sha256File` in a worker thread of its own: hundreds of MB cost the main thread nothing. */
+export function sha256FileInWorker(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(HASH_WORKER, { eval: true, workerData: { path, chunkBytes: FILE_CHUNK_BYTES } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the hashing worker exited with code ${code}`));
+    });
+  });
+}
+
+/** A pass-through stream that feeds every chunk to a SHA-256; `digest()` once it has ended. */
+export function sha256Tap(): { readonly stream: Transform; readonly digest: () => string } {
+  const hash = createHash('sha256');
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  return { stream, digest: () => hash.digest('hex') };
 }
 
 /** Flushes a file, or a folder's entries, to disk. */

@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { acquireWriterLock, silentLogger, type DatabaseTarget, type Logger } from '@panoptes/db-core';
-import { extractArchive } from './archive.js';
+import { extractExpected } from './archive.js';
 import { RESTORE_MARKER } from './backup-manager.js';
 import { BackupError } from './errors.js';
-import { archivePath, fsyncPath, sha256File, TEMP_PREFIX } from './files.js';
+import { archivePath, fsyncPath, TEMP_PREFIX } from './files.js';
 import { restorePostgresDump } from './postgres-dump.js';
 import { checkSqliteFile } from './sqlite-snapshot.js';
 
@@ -43,7 +43,9 @@ export async function lastRestoreResult(dataDir: string): Promise<Record<string,
  * Runs at boot, before the database is opened: when a restore is pending, checks the archive
  * (SHA-256, metadata, schema version, master-key fingerprint, integrity), keeps the current database
  * as a pre-restore copy and swaps the restored one in atomically. Any failure leaves the live
- * database untouched, records the reason in `.restore_failed`, and boot goes on.
+ * database untouched, records the reason in `.restore_failed`, and boot goes on. The archive is
+ * read once; the integrity check is skipped only when the marker says this very archive (same
+ * SHA-256, so the same database bytes) passed it when the restore was scheduled.
  */
 export async function applyPendingRestore(options: RestoreOptions): Promise<RestoreOutcome> {
   const logger = options.logger ?? silentLogger;
@@ -53,13 +55,13 @@ export async function applyPendingRestore(options: RestoreOptions): Promise<Rest
   let archive: string | null = null;
   const scratch = await mkdtemp(join(options.dataDir, `${TEMP_PREFIX}restore-`));
   try {
-    const pending = JSON.parse(await readFile(marker, 'utf8')) as { archive?: unknown; sha256?: unknown };
+    const pending = JSON.parse(await readFile(marker, 'utf8')) as { archive?: unknown; sha256?: unknown; integrity_checked?: unknown };
     if (typeof pending.archive !== 'string' || typeof pending.sha256 !== 'string') throw new BackupError('ARCHIVE_CORRUPT', 'the restore marker is unreadable');
     archive = pending.archive;
     const path = archivePath(options.backupsDir, archive);
     if (!existsSync(path)) throw new BackupError('BACKUP_NOT_FOUND', `the archive ${archive} is gone`);
-    if ((await sha256File(path)) !== pending.sha256) throw new BackupError('ARCHIVE_CHECKSUM', 'the archive changed since the restore was scheduled (SHA-256 mismatch)');
-    const { metadata, databaseFile } = await extractArchive(path, scratch);
+    const extracted = await extractExpected(path, scratch, pending.sha256, 'the archive changed since the restore was scheduled (SHA-256 mismatch)');
+    const { metadata, databaseFile } = extracted;
     if (metadata.dialect !== options.target.dialect) {
       throw new BackupError('ARCHIVE_WRONG_DIALECT', `the archive holds a ${metadata.dialect} database; this Panoptes runs on ${options.target.dialect}`);
     }
@@ -76,10 +78,12 @@ export async function applyPendingRestore(options: RestoreOptions): Promise<Rest
           `but this Panoptes runs with ${options.masterKeyFingerprint.slice(0, 12)}: start it with the archive's key to restore it`,
       );
     }
-    if ((await sha256File(databaseFile)) !== metadata.database_sha256) throw new BackupError('ARCHIVE_CHECKSUM', 'the database inside the archive does not match its SHA-256');
+    if (extracted.databaseSha256 !== metadata.database_sha256) throw new BackupError('ARCHIVE_CHECKSUM', 'the database inside the archive does not match its SHA-256');
     const stamp = new Date(clock()).toISOString().replace(/[:.]/g, '-');
     const previous =
-      options.target.dialect === 'sqlite' ? await swapSqlite(databaseFile, options.target.path, stamp) : await swapPostgres(databaseFile, options.target.url, stamp);
+      options.target.dialect === 'sqlite'
+        ? await swapSqlite(databaseFile, options.target.path, stamp, pending.integrity_checked !== true)
+        : await swapPostgres(databaseFile, options.target.url, stamp);
     await writeResult(options.dataDir, RESTORE_DONE, { status: 'restored', archive, previous, at: clock() });
     await rm(marker, { force: true });
     await rm(join(options.dataDir, RESTORE_FAILED), { force: true });
@@ -108,9 +112,11 @@ async function writeResult(dataDir: string, name: string, result: Record<string,
  * then renames the restored file over it (atomic) and removes the old -wal/-shm. A crash at any
  * point leaves either the old database or the new one, and the marker for another try.
  */
-async function swapSqlite(restored: string, live: string, stamp: string): Promise<string | null> {
-  const check = await checkSqliteFile(restored);
-  if (check.integrity !== 'ok') throw new BackupError('ARCHIVE_CORRUPT', `the restored database fails its integrity check: ${check.integrity}`);
+async function swapSqlite(restored: string, live: string, stamp: string, checkIntegrity: boolean): Promise<string | null> {
+  if (checkIntegrity) {
+    const check = await checkSqliteFile(restored);
+    if (check.integrity !== 'ok') throw new BackupError('ARCHIVE_CORRUPT', `the restored database fails its integrity check: ${check.integrity}`);
+  }
   // Refuses (DATABASE_LOCKED) while any Panoptes process has the database open.
   const lock = await acquireWriterLock(live);
   try {

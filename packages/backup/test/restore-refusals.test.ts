@@ -1,4 +1,6 @@
-import { copyFileSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -7,7 +9,7 @@ import pg from 'pg';
 import tar from 'tar-stream';
 import { describeEachDialect, postgresStatus } from '@panoptes/db-core/testing';
 import { expect, it } from 'vitest';
-import { applyPendingRestore, readArchiveMetadata, RESTORE_FAILED, RESTORE_MARKER } from '../src/index.js';
+import { applyPendingRestore, extractArchive, readArchiveMetadata, RESTORE_FAILED, RESTORE_MARKER } from '../src/index.js';
 import { archiveName, sha256File } from '../src/files.js';
 import { FINGERPRINT, insertSequence, OTHER_FINGERPRINT, sequence, worlds, type World } from './fixtures/setup.js';
 
@@ -80,6 +82,20 @@ describeEachDialect('restores that must be refused', (fixture) => {
       { name: 'symlink', archive: await craft(w, [meta({}), { name: dbEntry, type: 'symlink', linkname: '/etc/passwd' }]), expect: /unexpected entry \(symlink/ },
       { name: 'database checksum', archive: await craft(w, [meta({}), { name: dbEntry, body: dummy }]), expect: /inside the archive does not match/ },
     ];
+    if (w.target.dialect === 'sqlite') {
+      // Checksums that agree with a damaged database: only the integrity check can refuse it (the
+      // marker was not written by scheduleRestore, so nothing vouches for this archive).
+      const scratch = mkdtempSync(join(tmpdir(), 'panoptes-damaged-'));
+      const database = readFileSync((await extractArchive(goodPath, scratch)).databaseFile);
+      rmSync(scratch, { recursive: true, force: true });
+      // The last b-tree leaf page (type 0x0a or 0x0d): its cell pointers now point outside it.
+      const pageSize = database.readUInt16BE(16);
+      let page = database.length - pageSize;
+      while (page > pageSize && database[page] !== 0x0a && database[page] !== 0x0d) page -= pageSize;
+      database.fill(0x55, page + 8, page + pageSize);
+      const sha256 = createHash('sha256').update(database).digest('hex');
+      cases.push({ name: 'damaged database', archive: await craft(w, [meta({ database_sha256: sha256 }), { name: dbEntry, body: database }]), expect: /integrity check|malformed/ });
+    }
     for (const c of cases) {
       await schedule(w, c.archive, c.sha256);
       const outcome = await applyPendingRestore({

@@ -50,7 +50,9 @@ export class FileTailer {
   readonly #stats: TailerStats = { linesRead: 0, parsed: 0, rejected: 0, written: 0, duplicates: 0, bytesBehind: 0, lastError: null, lastErrorAt: null };
   #source: SourceState | undefined;
   #file: OpenFile | undefined;
-  #pending = new Set<Promise<unknown>>();
+  /** Lines queued whose batch has not settled yet, and who waits for none to be left. */
+  #inFlight = 0;
+  readonly #settledWaiters: (() => void)[] = [];
   #rewind = true;
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -100,8 +102,8 @@ export class FileTailer {
         if (this.#rewind) await this.#openAtCommitted();
         const progressed = this.#file === undefined ? false : await this.#step();
         if (!progressed) {
-          if (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-          if (!this.#rewind && this.#pending.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+          await this.#allSettled();
+          if (!this.#rewind && this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
           await this.#sleep(this.#pollMs);
         }
       } catch (error) {
@@ -113,7 +115,7 @@ export class FileTailer {
 
   /** (Re)opens the file where the committed state says, after every line in flight settled. */
   async #openAtCommitted(): Promise<void> {
-    await Promise.allSettled([...this.#pending]);
+    await this.#allSettled();
     await this.#closeFile();
     const source = await loadSource(this.#db, this.#config.projectUuid, this.#config.name);
     this.#source = source;
@@ -173,7 +175,10 @@ export class FileTailer {
       const length = Math.min(this.#chunkBytes, size - position);
       const buffer = Buffer.allocUnsafe(length);
       const { bytesRead } = await file.handle.read(buffer, 0, length, position);
-      for (const line of file.splitter.push(buffer.subarray(0, bytesRead))) await this.#emit(file, line, size);
+      for (const line of file.splitter.push(buffer.subarray(0, bytesRead))) {
+        const full = this.#emit(file, line, size);
+        if (full !== undefined) await full;
+      }
       this.#stats.bytesBehind = size - file.splitter.offset;
       return bytesRead > 0;
     }
@@ -191,24 +196,48 @@ export class FileTailer {
     return true;
   }
 
-  async #emit(file: OpenFile, line: SplitLine, size: number): Promise<void> {
+  /** Queues a line's item; only when the writer's queue is full is there something to wait for. */
+  #emit(file: OpenFile, line: SplitLine, size: number): Promise<void> | undefined {
     const source = this.#source!;
     const progress = { sourceId: source.id, offset: line.end, device: file.device, inode: file.inode, bytesBehind: Math.max(0, size - line.end) };
     const item = itemForLine({ projectUuid: source.projectUuid, parser: source.parser, sourceId: source.id, sourceName: source.name }, line, progress);
-    if (item === null) return;
+    if (item === null) return undefined;
     if (item.kind !== 'progress') this.#stats.linesRead += 1;
-    const { committed } = await this.#writer.submit(item);
-    const settled = committed.then(
-      (outcome) => this.#count(outcome),
+    const committed = this.#writer.offer(item);
+    if (committed !== undefined) {
+      this.#track(committed);
+      return undefined;
+    }
+    return this.#writer.submit(item).then((queued) => this.#track(queued.committed));
+  }
+
+  #track(committed: Promise<WriteOutcome>): void {
+    this.#inFlight += 1;
+    void committed.then(
+      (outcome) => {
+        this.#count(outcome);
+        this.#settled();
+      },
       async (error: unknown) => {
-        if (!this.#rewind) {
-          this.#rewind = true;
-          await this.#fail(error);
+        try {
+          if (!this.#rewind) {
+            this.#rewind = true;
+            await this.#fail(error);
+          }
+        } finally {
+          this.#settled();
         }
       },
     );
-    this.#pending.add(settled);
-    void settled.finally(() => this.#pending.delete(settled));
+  }
+
+  #settled(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) for (const resolve of this.#settledWaiters.splice(0)) resolve();
+  }
+
+  #allSettled(): Promise<void> {
+    return this.#inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#settledWaiters.push(resolve));
   }
 
   #count(outcome: WriteOutcome): void {

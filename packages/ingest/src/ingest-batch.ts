@@ -32,7 +32,7 @@ export async function ingestBatch(
     const item = itemForLine(context, line, undefined, number);
     if (item === null) continue;
     const lineNumber = number;
-    const { committed } = await writer.submit(item);
+    const committed = writer.offer(item) ?? (await writer.submit(item)).committed;
     waits.push(
       committed.then((outcome): LineResult => {
         if (item.kind === 'reject') return { line: lineNumber, status: 'rejected', reason: item.reject.reason };

@@ -1,7 +1,9 @@
 import { ConstraintViolationError, PanoptesError, silentLogger, type Database, type Logger, type WriteContext } from '@panoptes/db-core';
 import type { NormalisedEntry } from './entry.js';
 import { HostResolver } from './host-resolver.js';
+import { buildAddressFilter, insertBlockFilter } from './block-filters.js';
 import { blockable, insertBlock, packBlock } from './raw-blocks.js';
+import { trackFacetRollups } from './facet-rollups.js';
 import { applyRollups, rollupDeltas } from './rollups.js';
 
 /** Where a source stands after a line: committed with the rows the line produced. */
@@ -42,7 +44,7 @@ export interface BatchSummary {
 }
 
 export interface RecordWriterOptions {
-  /** Items waiting at most; producers wait beyond it. Default 4096. */
+  /** Items waiting at most; producers wait beyond it (plus the two batches in flight). Default 4096. */
   readonly queueSize?: number;
   /** Items per transaction when the queue is shallow (low latency). Default 128. */
   readonly batchSize?: number;
@@ -51,7 +53,7 @@ export interface RecordWriterOptions {
    * bigger transactions, which amortise commit and index work. Default 2048 (at least `batchSize`).
    */
   readonly maxBatchSize?: number;
-  /** How long the first item of a batch waits for company. Default 50 ms. */
+  /** How long the first item of a batch waits for company. Default 25 ms. */
   readonly flushIntervalMs?: number;
   /** Rows kept in ingest_rejects at most (oldest go first). Default 10,000. */
   readonly rejectsCap?: number;
@@ -91,6 +93,15 @@ interface PackedRaw {
   readonly data: Buffer;
   readonly lines: number;
   readonly lineOf: readonly (number | undefined)[];
+  /** The time span and address filter of the blocked rows (block-filters.ts). */
+  readonly span: { readonly tsMin: number; readonly tsMax: number };
+  readonly filter: Buffer;
+}
+
+/** What a batch needs besides its items, worked out before its transaction. */
+interface Prepared {
+  readonly hostIds: (number | null)[];
+  readonly packed: PackedRaw | undefined;
 }
 
 /**
@@ -125,7 +136,7 @@ export class RecordWriter {
     this.#queueSize = options.queueSize ?? 4096;
     this.#batchSize = options.batchSize ?? 128;
     this.#maxBatchSize = Math.max(this.#batchSize, options.maxBatchSize ?? 2048);
-    this.#flushIntervalMs = options.flushIntervalMs ?? 50;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 25;
     this.#rejectsCap = options.rejectsCap ?? 10_000;
     this.#rawBlocks = options.rawBlocks ?? true;
     this.#hosts = options.hosts ?? new HostResolver(db);
@@ -153,13 +164,26 @@ export class RecordWriter {
       await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
       if (this.#queue.length < this.#queueSize) break;
     }
+    return { committed: this.#enqueue(item) };
+  }
+
+  /**
+   * Queues an item at once when there is room (a producer's fast path: no promise to wait for
+   * queueing); undefined when the queue is full, and the producer falls back to `submit`.
+   */
+  offer(item: WriteItem): Promise<WriteOutcome> | undefined {
+    if (this.#queue.length >= this.#queueSize || this.#spaceWaiters.length > 0) return undefined;
+    return this.#enqueue(item);
+  }
+
+  #enqueue(item: WriteItem): Promise<WriteOutcome> {
     if (this.#closed) throw new PanoptesError('WRITER_CLOSED', 'the record writer is closed');
     let settle!: Pick<Pending, 'resolve' | 'reject'>;
     const committed = new Promise<WriteOutcome>((resolve, reject) => (settle = { resolve, reject }));
     this.#queue.push({ item, ...settle });
     this.#ensureLoop();
     this.#wake?.();
-    return { committed };
+    return committed;
   }
 
   /** Queues an item and resolves once its batch committed. */
@@ -202,6 +226,31 @@ export class RecordWriter {
   }
 
   async #run(): Promise<void> {
+    // Two batches at a time: the next one's hosts and compressed block are prepared while the
+    // previous one commits; commits stay strictly in order.
+    let committing: Promise<void> | undefined;
+    try {
+      await this.#flushLoop((batch) => {
+        const prepared = this.#prepare(batch);
+        prepared.catch(() => {}); // its error surfaces when the batch commits
+        const previous = committing;
+        committing = (async () => {
+          try {
+            await previous;
+            await this.#commit(batch, prepared);
+          } finally {
+            this.#inFlight -= batch.length;
+          }
+        })();
+        return previous;
+      });
+    } finally {
+      await committing;
+    }
+  }
+
+  /** Takes batches off the queue; `take` starts one and resolves once the one before it committed. */
+  async #flushLoop(take: (batch: Pending[]) => Promise<void> | undefined): Promise<void> {
     while (!this.#closed || this.#queue.length > 0) {
       if (this.#queue.length === 0) {
         if (this.#closed) return;
@@ -224,17 +273,19 @@ export class RecordWriter {
       // deep queue goes out as one big transaction instead of many small ones.
       if (this.#queue.length >= this.#batchSize && this.#maxBatchSize > this.#batchSize) await new Promise((resolve) => setImmediate(resolve));
       const batch = this.#queue.splice(0, this.#queue.length > this.#batchSize ? this.#maxBatchSize : this.#batchSize);
-      this.#inFlight = batch.length;
+      this.#inFlight += batch.length;
       for (const waiter of this.#spaceWaiters.splice(0, this.#queueSize - this.#queue.length)) waiter();
-      try {
-        await this.#commit(batch);
-      } finally {
-        this.#inFlight = 0;
-      }
+      await take(batch);
     }
   }
 
-  async #commit(batch: Pending[]): Promise<void> {
+  /** A batch's host ids and compressed raw lines: prepared outside the transaction (compression off the event loop). */
+  async #prepare(batch: readonly Pending[]): Promise<Prepared> {
+    const hostIds = await this.#resolveHosts(batch);
+    return { hostIds, packed: this.#rawBlocks ? await packRaw(batch) : undefined };
+  }
+
+  async #commit(batch: Pending[], prepared: Promise<Prepared>): Promise<void> {
     const live: Pending[] = [];
     for (const p of batch) {
       const sourceId = p.item.progress?.sourceId;
@@ -244,9 +295,8 @@ export class RecordWriter {
     if (live.length === 0) return;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const hostIds = await this.#resolveHosts(live);
-        // Compressed before the transaction (off the event loop), never awaited inside it.
-        const packed = this.#rawBlocks ? await packRaw(live) : undefined;
+        // Prepared ahead for the whole batch; again when a failed source dropped items or on a retry.
+        const { hostIds, packed } = await (attempt === 1 && live.length === batch.length ? prepared : this.#prepare(live));
         const { outcomes, summary } = await this.#db.write((tx) => this.#writeBatch(tx, live, hostIds, packed));
         live.forEach((p, i) => p.resolve(outcomes[i]!));
         this.#onBatch?.(summary);
@@ -295,6 +345,7 @@ export class RecordWriter {
   ): Promise<{ outcomes: WriteOutcome[]; summary: BatchSummary }> {
     const now = this.#clock();
     const blockId = packed === undefined ? null : await insertBlock(tx, packed.data, packed.lines, now);
+    if (packed !== undefined && blockId !== null) await insertBlockFilter(tx, blockId, packed.span, packed.filter);
     const outcomes: WriteOutcome[] = batch.map(({ item }) => (item.kind === 'reject' ? 'rejected' : 'progressed'));
     const entryAt: number[] = [];
     const rows: unknown[][] = [];
@@ -319,6 +370,7 @@ export class RecordWriter {
       if (isNew) stored.push({ projectUuid: item.projectUuid, entry: item.entry, hostId: hostIds[i] ?? null });
     });
     await applyRollups(tx, rollupDeltas(stored));
+    await trackFacetRollups(this.#db, tx, stored, now);
 
     const rejects = batch.flatMap(({ item }) => (item.kind === 'reject' ? [item] : []));
     if (rejects.length > 0) {
@@ -376,11 +428,17 @@ export class RecordWriter {
 /** Packs the blockable raw lines of a batch's entries into one compressed block (none: undefined). */
 async function packRaw(batch: readonly Pending[]): Promise<PackedRaw | undefined> {
   const lines: string[] = [];
+  const addresses: string[] = [];
+  let tsMin = Infinity;
+  let tsMax = -Infinity;
   const lineOf = batch.map(({ item }) => {
     if (item.kind !== 'entry' || !blockable(item.entry.raw)) return undefined;
     lines.push(item.entry.raw);
+    if (item.entry.remote_ip !== null) addresses.push(item.entry.remote_ip);
+    tsMin = Math.min(tsMin, item.entry.ts);
+    tsMax = Math.max(tsMax, item.entry.ts);
     return lines.length - 1;
   });
   if (lines.length === 0) return undefined;
-  return { data: await packBlock(lines), lines: lines.length, lineOf };
+  return { data: await packBlock(lines), lines: lines.length, lineOf, span: { tsMin, tsMax }, filter: buildAddressFilter(addresses) };
 }

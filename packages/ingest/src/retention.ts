@@ -1,6 +1,7 @@
 import { deleteInChunks, silentLogger, type Database, type Logger } from '@panoptes/db-core';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Schema } from '@panoptes/db-core';
+import { pruneFacetRollups } from './facet-rollups.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,6 +22,8 @@ export interface RetentionReport {
   /** Rows past the age limit kept because a finding pins them as evidence. */
   pinnedKept: number;
   rollupsDeleted: number;
+  /** Hourly facet rollup rows of hours no kept log entry is in any more. */
+  facetRollupsDeleted: number;
   rejectsDeleted: number;
   /** Compressed raw-line blocks no row points at any more, deleted whole. */
   rawBlocksDeleted: number;
@@ -57,9 +60,12 @@ export async function pruneLogs(
     .where('ts', '<', cutoff)
     .executeTakeFirstOrThrow();
   const rollupCutoff = options.now - (settings.rollupRetentionDays ?? 400) * DAY_MS;
-  const rollupsDeleted = await db.write(async (tx) =>
-    Number((await tx.db.deleteFrom('log_rollups_minute').where('bucket_start', '<', rollupCutoff).executeTakeFirst()).numDeletedRows),
-  );
+  const rollupsDeleted = await db.write(async (tx) => {
+    const total = await tx.db.deleteFrom('log_rollups_minute_total').where('bucket_start', '<', rollupCutoff).executeTakeFirst();
+    const perHost = await tx.db.deleteFrom('log_rollups_minute').where('bucket_start', '<', rollupCutoff).executeTakeFirst();
+    return Number(total.numDeletedRows) + Number(perHost.numDeletedRows);
+  });
+  const facetRollupsDeleted = await pruneFacetRollups(db, cutoff);
   const rejectsCutoff = options.now - (settings.rejectsRetentionDays ?? 30) * DAY_MS;
   const rejectsDeleted = await deleteInChunks(db, { table: 'ingest_rejects', where: (eb) => eb('created_at', '<', rejectsCutoff), chunkSize });
   const rawBlocksDeleted = await deleteInChunks(db, {
@@ -68,7 +74,7 @@ export async function pruneLogs(
     chunkSize,
   });
   const pagesFreed = await db.reclaimSpace(options.reclaimPages ?? 5000);
-  const report = { deletedByAge, deletedByCap, pinnedKept: Number(pinned), rollupsDeleted, rejectsDeleted, rawBlocksDeleted, pagesFreed };
+  const report = { deletedByAge, deletedByCap, pinnedKept: Number(pinned), rollupsDeleted, facetRollupsDeleted, rejectsDeleted, rawBlocksDeleted, pagesFreed };
   logger.info(report, 'log retention done');
   return report;
 }

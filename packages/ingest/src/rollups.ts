@@ -52,7 +52,10 @@ export function rollupDeltas(rows: readonly { readonly projectUuid: string; read
 
 const COUNTERS = ['requests', ...STATUS_CLASSES, 'bytes_sent', 'duration_ms_sum', 'waf_blocks'] as const;
 
-/** Adds the deltas to log_rollups_minute inside the batch's transaction. */
+/**
+ * Adds the deltas to log_rollups_minute, and their sums over hosts to log_rollups_minute_total (the
+ * all-hosts series), inside the batch's transaction.
+ */
 export async function applyRollups(tx: WriteContext, deltas: readonly Delta[]): Promise<void> {
   for (let start = 0; start < deltas.length; start += 500) {
     await tx.db
@@ -61,6 +64,25 @@ export async function applyRollups(tx: WriteContext, deltas: readonly Delta[]): 
       .onConflict((oc) =>
         oc.columns(['project_uuid', 'bucket_start', 'host_domain']).doUpdateSet((eb) =>
           Object.fromEntries(COUNTERS.map((c) => [c, eb(`log_rollups_minute.${c}`, '+', eb.ref(`excluded.${c}`))])),
+        ),
+      )
+      .execute();
+  }
+  const totals = new Map<string, Omit<Delta, 'host_domain'>>();
+  for (const { host_domain: _host, ...d } of deltas) {
+    const key = `${d.project_uuid}\0${d.bucket_start}`;
+    const t = totals.get(key);
+    if (t === undefined) totals.set(key, { ...d });
+    else for (const c of COUNTERS) t[c] += d[c];
+  }
+  const rows = [...totals.values()];
+  for (let start = 0; start < rows.length; start += 500) {
+    await tx.db
+      .insertInto('log_rollups_minute_total')
+      .values(rows.slice(start, start + 500))
+      .onConflict((oc) =>
+        oc.columns(['project_uuid', 'bucket_start']).doUpdateSet((eb) =>
+          Object.fromEntries(COUNTERS.map((c) => [c, eb(`log_rollups_minute_total.${c}`, '+', eb.ref(`excluded.${c}`))])),
         ),
       )
       .execute();

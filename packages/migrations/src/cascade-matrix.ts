@@ -34,6 +34,7 @@ export const CASCADE_MATRIX: readonly CascadeRule[] = [
   { child: 'findings', column: 'host_id', parent: 'hosts', onDelete: 'set null' },
   { child: 'finding_evidence', column: 'finding_id', parent: 'findings', onDelete: 'cascade' },
   { child: 'finding_evidence', column: 'log_entry_id', parent: 'log_entries', onDelete: 'no action' },
+  { child: 'log_block_filters', column: 'block_id', parent: 'log_raw_blocks', onDelete: 'cascade' },
   { child: 'ingest_rejects', column: 'ingest_source_id', parent: 'ingest_sources', onDelete: 'set null' },
   ...PROJECT_SCOPED_TABLES.map((child) => ({ child, column: 'project_uuid', parent: 'projects', onDelete: 'cascade' as const })),
 ];

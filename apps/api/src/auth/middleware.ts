@@ -4,6 +4,7 @@ import { constantTimeEqual, hashToken } from '@panoptes/crypto';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
 import { csrfToken, readCookie, resolveSession, SESSION_COOKIE, type User } from './sessions.js';
+import { ShortCache } from './short-cache.js';
 
 export type Auth =
   | { readonly kind: 'session'; readonly user: User; readonly sessionId: number; readonly csrf: string }
@@ -21,12 +22,53 @@ declare global {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TOKEN_USE_RESOLUTION_MS = 60_000;
+/** How long the session limits and a project's access lists are reused without reading them again. */
+const CACHE_MS = 1000;
+
+interface ProjectAccess {
+  readonly emails: readonly string[];
+  readonly domains: readonly string[];
+}
+
+interface AuthCaches {
+  readonly limits: ShortCache<{ idleMs: number; absoluteMs: number }>;
+  readonly projects: ShortCache<ProjectAccess | undefined>;
+}
+
+const caches = new WeakMap<AppContext, AuthCaches>();
+
+function cachesOf(ctx: AppContext): AuthCaches {
+  let found = caches.get(ctx);
+  if (found === undefined) {
+    found = { limits: new ShortCache(CACHE_MS, ctx.clock), projects: new ShortCache(CACHE_MS, ctx.clock) };
+    caches.set(ctx, found);
+  }
+  return found;
+}
 
 export async function sessionLimits(ctx: AppContext) {
-  return {
+  return cachesOf(ctx).limits.get('', async () => ({
     idleMs: (await ctx.settings.get('session.idle_minutes')) * 60_000,
     absoluteMs: (await ctx.settings.get('session.absolute_hours')) * 3_600_000,
-  };
+  }));
+}
+
+/** A project's access lists (undefined: no such project), read at most once a second. */
+function projectAccess(ctx: AppContext, uuid: string): Promise<ProjectAccess | undefined> {
+  return cachesOf(ctx).projects.get(uuid, async () => {
+    const project = await ctx.db.read.selectFrom('projects').select(['allowed_emails', 'allowed_domains']).where('uuid', '=', uuid).executeTakeFirst();
+    if (project === undefined) return undefined;
+    return { emails: JSON.parse(project.allowed_emails) as string[], domains: JSON.parse(project.allowed_domains) as string[] };
+  });
+}
+
+/** A signed-in change (a setting, a project's access) applies to the very next request. */
+function forgetOnChange(ctx: AppContext, res: Response): void {
+  res.once('finish', () => {
+    const { limits, projects } = cachesOf(ctx);
+    limits.clear();
+    projects.clear();
+  });
 }
 
 /**
@@ -34,7 +76,7 @@ export async function sessionLimits(ctx: AppContext) {
  * `x-csrf-token` header) or an API token (`Authorization: Bearer pna_...`, scoped to one project).
  */
 export function authenticate(ctx: AppContext): RequestHandler {
-  return route(async (req: Request, _res: Response, next: NextFunction) => {
+  return route(async (req: Request, res: Response, next: NextFunction) => {
     const bearer = /^Bearer (pna_[A-Za-z0-9_-]{43})$/.exec(req.headers.authorization ?? '')?.[1];
     if (bearer !== undefined) {
       const row = await ctx.db.read.selectFrom('api_tokens').select(['id', 'project_uuid', 'expires_at', 'revoked_at', 'last_used_at']).where('token_hash', '=', hashToken(bearer)).executeTakeFirst();
@@ -58,6 +100,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
           if (typeof sent !== 'string' || !constantTimeEqual(sent, csrf)) throw new PanoptesError('CSRF', 'missing or wrong x-csrf-token header');
         }
         req.auth = { kind: 'session', user: found.user, sessionId: found.sessionId, csrf };
+        if (!SAFE.has(req.method)) forgetOnChange(ctx, res);
       }
     }
     next();
@@ -99,8 +142,8 @@ export function selectProject(ctx: AppContext): RequestHandler {
       return next();
     }
     const user = currentUser(req);
-    const project = await ctx.db.read.selectFrom('projects').select(['uuid', 'allowed_emails', 'allowed_domains']).where('uuid', '=', uuid).executeTakeFirst();
-    if (project === undefined || !mayAccess(user.email, JSON.parse(project.allowed_emails) as string[], JSON.parse(project.allowed_domains) as string[])) {
+    const project = await projectAccess(ctx, uuid);
+    if (project === undefined || !mayAccess(user.email, project.emails, project.domains)) {
       throw new PanoptesError('FORBIDDEN', 'you have no access to this project');
     }
     req.projectUuid = uuid;

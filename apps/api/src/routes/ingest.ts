@@ -28,9 +28,15 @@ export function ingestRoutes(ctx: AppContext): Router {
       if (row === undefined) {
         if (requested === undefined) throw new PanoptesError('VALIDATION', 'parser: a new source needs ?parser=', { context: { fields: [{ field: 'parser', message: 'required for a new source' }] } });
         const now = ctx.clock();
-        row = await scope.write((tx) =>
-          tx.db.insertInto('ingest_sources').values({ name: source, kind: 'http', parser: requested, created_at: now, updated_at: now }).returning(['id', 'parser', 'kind']).executeTakeFirstOrThrow(),
-        );
+        // The first requests for a new source may arrive together: whoever inserts second takes the row.
+        row = await scope.write(async (tx) => {
+          await tx.db
+            .insertInto('ingest_sources')
+            .values({ name: source, kind: 'http', parser: requested, created_at: now, updated_at: now })
+            .onConflict((oc) => oc.columns(['project_uuid', 'name']).doNothing())
+            .execute();
+          return tx.db.selectFrom('ingest_sources').select(['id', 'parser', 'kind']).where('name', '=', source).executeTakeFirstOrThrow();
+        });
       }
       if (row.kind !== 'http') throw new PanoptesError('VALIDATION', `source ${source} is a tailed file, not an HTTP source`);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -8,15 +8,16 @@ import type { Schema } from '../schema/index.js';
 import { refuseNestedWrite, runAsWriteUnit } from '../write-guard.js';
 import {
   likePattern,
-  quoteIdentifier,
   runScript,
   type DialectCapabilities,
   type DialectHelpers,
   type WriteContext,
 } from '../write-context.js';
+import { bulkInsert, TableShapes } from './bulk-insert.js';
 import { readPostgresCatalog } from './catalog.js';
 import { PanoptesPostgresDialect } from './dialect.js';
 import { translatePostgresError } from './errors.js';
+import { StatisticsKeeper } from './statistics.js';
 import { panoptesTypes } from './types.js';
 
 const MAX_PARAMETERS = 65535;
@@ -29,9 +30,14 @@ const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} ILIKE ${likePattern(needle)} ESCAPE '\\'`,
 };
 
-/** A comparable form of a key value (Buffers compare by content). */
-function keyOf(value: unknown): string {
-  return Buffer.isBuffer(value) ? `b:${value.toString('hex')}` : `v:${String(value)}`;
+/** A comparable form of a key's values (Buffers compare by content). */
+function keyOf(values: readonly unknown[]): string {
+  const one = (value: unknown) => (Buffer.isBuffer(value) ? `b:${value.toString('hex')}` : `v:${String(value)}`);
+  if (values.length === 1) return one(values[0]);
+  return values.map((value) => {
+    const part = one(value);
+    return `${part.length}:${part}`;
+  }).join('');
 }
 
 /** The URL with its password hidden, for messages. */
@@ -64,71 +70,78 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<P
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
-  const context = (trx: Transaction<Schema>): WriteContext => ({
-    db: trx,
-    capabilities,
-    helpers,
-    insertMany: async (table, columns, rows, opts) => {
-      if (rows.length === 0) return 0;
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-      const head = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES `;
-      const tail = opts?.onConflict === 'ignore' ? ' ON CONFLICT DO NOTHING' : '';
-      let inserted = 0;
-      for (let start = 0; start < rows.length; start += perStatement) {
-        const chunk = rows.slice(start, start + perStatement);
-        const parameters: unknown[] = [];
-        const tuples = chunk.map((row) => `(${row.map((value) => `$${parameters.push(value)}`).join(', ')})`);
-        const result = await trx.executeQuery(CompiledQuery.raw(head + tuples.join(', ') + tail, parameters));
-        inserted += Number(result.numAffectedRows ?? 0n);
-      }
-      return inserted;
-    },
-    insertNew: async (table, columns, rows, keyColumn) => {
-      const at = columns.indexOf(keyColumn);
-      if (at === -1) throw new PanoptesError('INVALID_ARGUMENT', `insertNew: the key column ${keyColumn} is not among the inserted columns`);
-      const inserted = new Map<string, number>();
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-      const head = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES `;
-      for (let start = 0; start < rows.length; start += perStatement) {
-        const parameters: unknown[] = [];
-        const tuples = rows.slice(start, start + perStatement).map((row) => `(${row.map((value) => `$${parameters.push(value)}`).join(', ')})`);
-        const result = await trx.executeQuery<Record<string, unknown>>(
-          CompiledQuery.raw(`${head}${tuples.join(', ')} ON CONFLICT DO NOTHING RETURNING ${quoteIdentifier(keyColumn)}`, parameters),
-        );
-        for (const row of result.rows) {
-          const key = keyOf(row[keyColumn]);
-          inserted.set(key, (inserted.get(key) ?? 0) + 1);
+  const shapes = new TableShapes();
+  const context = (trx: Transaction<Schema>, insertedRows: Map<string, number>): WriteContext => {
+    const count = (table: string, n: number) => insertedRows.set(table, (insertedRows.get(table) ?? 0) + n);
+    return {
+      db: trx,
+      capabilities,
+      helpers,
+      insertMany: async (table, columns, rows, opts) => {
+        const { inserted } = await bulkInsert(trx, shapes, { table, columns, rows, ignoreConflicts: opts?.onConflict === 'ignore' });
+        count(table, inserted);
+        return inserted;
+      },
+      insertNew: async (table, columns, rows, keyColumn) => {
+        if (!columns.includes(keyColumn)) throw new PanoptesError('INVALID_ARGUMENT', `insertNew: the key column ${keyColumn} is not among the inserted columns`);
+        if (rows.length === 0) return [];
+        // Rows are told apart by every inserted column a unique index covers, not only the key
+        // column: with a unique (ts, content_hash), two rows of one hash and different times both go in.
+        const { uniqueColumns } = await shapes.get(trx, table, columns);
+        const keyColumns = columns.filter((c) => c === keyColumn || uniqueColumns.has(c));
+        const at = keyColumns.map((c) => columns.indexOf(c));
+        const { inserted, returned } = await bulkInsert(trx, shapes, { table, columns, rows, ignoreConflicts: true, returning: keyColumns });
+        count(table, inserted);
+        // Each row comes back at most once: all or none back needs no matching.
+        if (returned.length === rows.length || returned.length === 0) return rows.map(() => returned.length > 0);
+        const left = new Map<string, number>();
+        for (const row of returned) {
+          const key = keyOf(keyColumns.map((c) => row[c]));
+          left.set(key, (left.get(key) ?? 0) + 1);
         }
-      }
-      // The first row with a given key is the one that went in.
-      return rows.map((row) => {
-        const key = keyOf(row[at]);
-        const left = inserted.get(key) ?? 0;
-        if (left > 0) inserted.set(key, left - 1);
-        return left > 0;
-      });
-    },
-    execScript: (script, source) =>
-      runScript(script, source, 'postgres', async (s) => {
-        await trx.executeQuery(CompiledQuery.raw(s.sql));
-      }),
-  });
+        // Rows go in in order, so of rows with the same key the first ones are those that went in.
+        return rows.map((row) => {
+          const key = keyOf(at.map((i) => row[i]));
+          const n = left.get(key) ?? 0;
+          if (n > 0) left.set(key, n - 1);
+          return n > 0;
+        });
+      },
+      execScript: (script, source) =>
+        runScript(script, source, 'postgres', async (s) => {
+          await trx.executeQuery(CompiledQuery.raw(s.sql));
+        }),
+    };
+  };
 
   const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
     void work.catch(() => {}).finally(() => inFlight.delete(work));
     return work;
   };
+  const statistics = new StatisticsKeeper(pool, logger, track);
 
   const runUnit = <T>(unit: (tx: WriteContext) => Promise<T> | T, lock: boolean): Promise<T> => {
     refuseNestedWrite();
     if (closed) return Promise.reject(new DatabaseUnavailableError('DATABASE_CLOSED', 'the database is closed'));
     if (readOnly) return Promise.reject(new WritePathError('DATABASE_READ_ONLY', 'the database was opened read-only: writes are refused'));
+    const insertedRows = new Map<string, number>();
+    const committed = kysely.transaction().execute(async (trx) => {
+      if (lock) await sql`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`.execute(trx);
+      return runAsWriteUnit(() => unit(context(trx, insertedRows)));
+    });
     return track(
-      kysely.transaction().execute(async (trx) => {
-        if (lock) await sql`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`.execute(trx);
-        return runAsWriteUnit(() => unit(context(trx)));
-      }),
+      committed.then(
+        (result) => {
+          if (lock) shapes.invalidate();
+          if (!closed) statistics.noteInserted(insertedRows);
+          return result;
+        },
+        (error: unknown) => {
+          if (lock) shapes.invalidate();
+          throw error;
+        },
+      ),
     );
   };
 
@@ -167,7 +180,8 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<P
     close: async () => {
       if (closed) return;
       closed = true;
-      await Promise.allSettled([...inFlight]);
+      // A unit that commits now may start a statistics refresh: wait for that too.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await kysely.destroy();
     },
   };

@@ -12,7 +12,11 @@ import type {
   IngestSourcesTable,
   LogEntriesTable,
   LogRawBlocksTable,
+  LogBlockFiltersTable,
+  LogFacetRollupWatermarkTable,
+  LogFacetRollupsHourTable,
   LogRollupsMinuteTable,
+  LogRollupsMinuteTotalTable,
   SettingsTable,
 } from './observability.js';
 import type {
@@ -67,7 +71,11 @@ export interface Schema {
   finding_evidence: FindingEvidenceTable;
   log_entries: LogEntriesTable;
   log_raw_blocks: LogRawBlocksTable;
+  log_block_filters: LogBlockFiltersTable;
   log_rollups_minute: LogRollupsMinuteTable;
+  log_rollups_minute_total: LogRollupsMinuteTotalTable;
+  log_facet_rollups_hour: LogFacetRollupsHourTable;
+  log_facet_rollup_watermark: LogFacetRollupWatermarkTable;
   ingest_sources: IngestSourcesTable;
   ingest_rejects: IngestRejectsTable;
   settings: SettingsTable;
@@ -94,6 +102,8 @@ export const PROJECT_SCOPED_TABLES = [
   'findings',
   'log_entries',
   'log_rollups_minute',
+  'log_rollups_minute_total',
+  'log_facet_rollups_hour',
   'ingest_sources',
   'ingest_rejects',
   'notification_channels',

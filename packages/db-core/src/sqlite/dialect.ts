@@ -12,12 +12,11 @@ import {
   type QueryCompiler,
 } from 'kysely';
 import { WritePathError } from '../errors.js';
-import type { SqliteConnection } from './connection.js';
 
 /** Hands out connections for Kysely: the reader pool or the writer's single connection. */
 export interface ConnectionSource {
-  acquire(): Promise<SqliteConnection>;
-  release(connection: SqliteConnection): void;
+  acquire(): Promise<DatabaseConnection>;
+  release(connection: DatabaseConnection): void;
   /** Whether Kysely may open its own transactions on these connections. */
   readonly transactions: boolean;
 }
@@ -55,7 +54,7 @@ class SqliteDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    this.#source.release(connection as SqliteConnection);
+    this.#source.release(connection);
   }
 
   async destroy(): Promise<void> {}

@@ -10,24 +10,24 @@ import {
   type InsertManyOptions,
   type WriteContext,
 } from '../write-context.js';
-import { toSqliteParameter, type SqliteConnection } from './connection.js';
+import type { ConnectionThread } from './connection-thread.js';
 import { PanoptesSqliteDialect, type ConnectionSource } from './dialect.js';
-import { translateSqliteError } from './errors.js';
 
 interface UnitOptions {
   /** Runs before BEGIN and after COMMIT/ROLLBACK, outside the transaction (for pragmas). */
-  readonly around?: { before(): void; after(): void };
+  readonly around?: { before(): Promise<void> | void; after(): Promise<void> | void };
   /** Runs inside the transaction just before COMMIT; throwing rolls the unit back. */
-  readonly beforeCommit?: () => void;
+  readonly beforeCommit?: () => Promise<void> | void;
 }
 
 /**
  * The single writer: owns the one writing connection and runs write units strictly one after
  * another, each in a transaction begun with BEGIN IMMEDIATE, so Kysely queries and raw prepared
- * batches of different units can never interleave.
+ * batches of different units can never interleave. The connection lives in its own thread, so
+ * inserting a batch and committing it never hold the event loop.
  */
 export class SqliteWriter {
-  readonly #connection: SqliteConnection;
+  readonly #connection: ConnectionThread;
   readonly #kysely: Kysely<Schema>;
   readonly #capabilities: DialectCapabilities;
   readonly #helpers: DialectHelpers;
@@ -38,7 +38,7 @@ export class SqliteWriter {
   #closed = false;
 
   constructor(
-    connection: SqliteConnection,
+    connection: ConnectionThread,
     capabilities: DialectCapabilities,
     helpers: DialectHelpers,
     afterUnit: () => void,
@@ -67,7 +67,7 @@ export class SqliteWriter {
     return this.#queued;
   }
 
-  get connection(): SqliteConnection {
+  get connection(): ConnectionThread {
     return this.#connection;
   }
 
@@ -86,22 +86,22 @@ export class SqliteWriter {
   }
 
   async #execute<T>(unit: (tx: WriteContext) => Promise<T> | T, options: UnitOptions): Promise<T> {
-    const raw = this.#connection.raw;
+    const connection = this.#connection;
     try {
-      options.around?.before();
+      await options.around?.before();
       this.#active = true;
       try {
-        this.#connection.exec('BEGIN IMMEDIATE');
+        await connection.exec('BEGIN IMMEDIATE');
         const value = await runAsWriteUnit(() => unit(this.#context()));
-        options.beforeCommit?.();
-        this.#connection.exec('COMMIT');
+        await options.beforeCommit?.();
+        await connection.exec('COMMIT');
         return value;
       } catch (error) {
-        if (raw.inTransaction) raw.exec('ROLLBACK');
+        await connection.rollbackOpen().catch(() => false);
         throw error;
       } finally {
         this.#active = false;
-        options.around?.after();
+        await options.around?.after();
       }
     } finally {
       this.#queued -= 1;
@@ -118,29 +118,17 @@ export class SqliteWriter {
       insertMany: async (table, columns, rows, options?: InsertManyOptions) => {
         if (rows.length === 0) return 0;
         const verb = options?.onConflict === 'ignore' ? 'INSERT OR IGNORE' : 'INSERT';
-        const statement = connection.prepare(
+        return connection.insert(
           `${verb} INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          rows,
         );
-        this.guard();
-        let inserted = 0;
-        try {
-          for (const row of rows) inserted += statement.run(row.map(toSqliteParameter)).changes;
-        } catch (error) {
-          throw translateSqliteError(error);
-        }
-        return inserted;
       },
       insertNew: async (table, columns, rows) => {
         if (rows.length === 0) return [];
-        const statement = connection.prepare(
+        return connection.insertEach(
           `INSERT OR IGNORE INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          rows,
         );
-        this.guard();
-        try {
-          return rows.map((row) => statement.run(row.map(toSqliteParameter)).changes === 1);
-        } catch (error) {
-          throw translateSqliteError(error);
-        }
       },
       execScript: (script, source) => runScript(script, source, 'sqlite', (s) => connection.exec(s.sql)),
     };

@@ -63,6 +63,25 @@ export function runnerSuite(fixture: DialectFixture): void {
     expect(await db.catalog()).toEqual(first);
   });
 
+  it('gives raw-line blocks written before 0005 their time span and no address filter, so searches still open them', async () => {
+    const db = await fixture.open();
+    const migrator = createMigrator(db);
+    await migrator.up();
+    await migrator.down('0004');
+    await db.write(async (tx) => {
+      const block = await tx.db.insertInto('log_raw_blocks').values({ codec: 'deflate-raw', lines: 2, created_at: 1, data: Buffer.from('x') }).returning('id').executeTakeFirstOrThrow();
+      const rows = [5_000, 9_000].map((ts, line) => ({ ts, source: 'caddy_access' as const, remote_ip: '10.0.0.1', raw_block_id: Number(block.id), raw_block_line: line, content_hash: Buffer.from([line]) }));
+      await tx.db.insertInto('log_entries').values([...rows, { ts: 7_000, source: 'audit', remote_ip: '10.0.0.1', raw: 'inline', content_hash: Buffer.from([9]) }]).execute();
+    });
+    await migrator.up();
+    expect((await db.read.selectFrom('log_block_filters').selectAll().execute()).map((f) => ({ ...f, block_id: Number(f.block_id), ts_min: Number(f.ts_min), ts_max: Number(f.ts_max) }))).toEqual([
+      { block_id: expect.any(Number), ts_min: 5_000, ts_max: 9_000, ip_bloom: null },
+    ]);
+    await migrator.down('0004');
+    expect(Object.keys((await db.catalog()).tables)).not.toContain('log_block_filters');
+    expect(await db.read.selectFrom('log_entries').select('ts').orderBy('ts').execute()).toEqual([{ ts: 5_000 }, { ts: 7_000 }, { ts: 9_000 }]);
+  });
+
   it('rolls a failing migration back completely and names the file and the statement', async () => {
     const db = await fixture.open();
     await createMigrator(db).up();

@@ -9,7 +9,8 @@ import { seedWorld, type World } from '../fixtures/world.js';
 /** Every table of the DESIGN.md catalog (plus our rollups and bookkeeping). */
 const CATALOG_TABLES = [
   'allowlists', 'api_tokens', 'backups', 'baseline_fingerprints', 'cert_status', 'finding_evidence', 'findings', 'host_security',
-  'hosts', 'ingest_rejects', 'ingest_sources', 'log_entries', 'log_raw_blocks', 'log_rollups_minute', 'login_attempts', 'notification_channels',
+  'hosts', 'ingest_rejects', 'ingest_sources', 'log_block_filters', 'log_entries', 'log_facet_rollup_watermark', 'log_facet_rollups_hour', 'log_raw_blocks', 'log_rollups_minute',
+  'log_rollups_minute_total', 'login_attempts', 'notification_channels',
   'notification_deliveries', 'notification_rules', 'projects', 'push_subscriptions', 'rules', 'schema_migrations', 'sessions',
   'settings', 'target_groups', 'targets', 'totp_attempts', 'users', 'waf_custom_rules', 'waf_exclusions',
 ];
@@ -37,15 +38,15 @@ export function schemaSuite(fixture: DialectFixture): void {
     expect(Object.keys(catalog.tables).sort()).toEqual(CATALOG_TABLES);
     const logIndexes = catalog.tables.log_entries!.indexes.map((i) => `${i.name}(${i.columns.join(',')})${i.partial ? ' partial' : ''}${i.unique ? ' unique' : ''}`);
     expect(logIndexes).toEqual([
-      'log_entries_content_hash(content_hash) unique',
       'log_entries_host_ts(host_id,ts) partial',
       'log_entries_raw_block(raw_block_id) partial',
-      'log_entries_remote_ip_ts(remote_ip,ts) partial',
       'log_entries_rule_ts(rule_id,ts) partial',
-      'log_entries_source_ts(source,ts)',
+      'log_entries_source_ts(source,ts) partial',
       'log_entries_status_class_ts(<expression>,ts)',
       'log_entries_status_ts(status,ts) partial',
+      'log_entries_ts_hash(ts,content_hash) unique',
       'log_entries_ts(ts)',
+      'log_entries_unblocked_ip_ts(remote_ip,ts) partial',
       'log_entries_waf_rule_ts(waf_rule_id,ts) partial',
     ]);
   });
