@@ -1,5 +1,5 @@
-import { FACET_ROLLUP_FIELDS, type Database, type FacetRollupField, type WriteContext } from '@panoptes/db-core';
-import { sql } from 'kysely';
+import { FACET_ROLLUP_FIELDS, type Database, type FacetRollupField, type Schema, type WriteContext } from '@panoptes/db-core';
+import { sql, type OnConflictBuilder } from 'kysely';
 import type { NormalisedEntry } from './entry.js';
 
 export const HOUR_MS = 3_600_000;
@@ -102,6 +102,11 @@ export async function flushFacetRollups(db: Database, tx: WriteContext): Promise
     .execute();
 }
 
+/** On an hour and value already counted: add the new entries to its count. */
+function addEntries(oc: OnConflictBuilder<Schema, 'log_facet_rollups_hour'>) {
+  return oc.columns(['project_uuid', 'field', 'bucket_start', 'value']).doUpdateSet((eb) => ({ entries: eb('log_facet_rollups_hour.entries', '+', eb.ref('excluded.entries')) }));
+}
+
 async function upsertCounted(tx: WriteContext, counts: ReadonlyMap<string, number>): Promise<void> {
   const rows = [...counts].map(([key, entries]) => {
     const [project, hour, f, ...value] = key.split('\0');
@@ -111,7 +116,7 @@ async function upsertCounted(tx: WriteContext, counts: ReadonlyMap<string, numbe
     await tx.db
       .insertInto('log_facet_rollups_hour')
       .values(rows.slice(start, start + 500))
-      .onConflict((oc) => oc.columns(['project_uuid', 'field', 'bucket_start', 'value']).doUpdateSet((eb) => ({ entries: eb('log_facet_rollups_hour.entries', '+', eb.ref('excluded.entries')) })))
+      .onConflict(addEntries)
       .execute();
   }
 }
@@ -139,7 +144,7 @@ async function recount(tx: WriteContext, from: number, to: number, fields: reado
           .where(column, 'is not', null)
           .groupBy(['project_uuid', sql.ref(column), hour]),
       )
-      .onConflict((oc) => oc.columns(['project_uuid', 'field', 'bucket_start', 'value']).doUpdateSet((eb) => ({ entries: eb('log_facet_rollups_hour.entries', '+', eb.ref('excluded.entries')) })))
+      .onConflict(addEntries)
       .execute();
   }
 }

@@ -175,10 +175,7 @@ export class FileTailer {
       const length = Math.min(this.#chunkBytes, size - position);
       const buffer = Buffer.allocUnsafe(length);
       const { bytesRead } = await file.handle.read(buffer, 0, length, position);
-      for (const line of file.splitter.push(buffer.subarray(0, bytesRead))) {
-        const full = this.#emit(file, line, size);
-        if (full !== undefined) await full;
-      }
+      await this.#emitAll(file, file.splitter.push(buffer.subarray(0, bytesRead)), size);
       this.#stats.bytesBehind = size - file.splitter.offset;
       return bytesRead > 0;
     }
@@ -190,10 +187,17 @@ export class FileTailer {
     }
     if (String(current.ino) === file.inode && String(current.dev) === file.device) return false;
     // Rotated: the old file is finished (a last unterminated line counts), continue with the new one.
-    for (const line of file.splitter.flush()) await this.#emit(file, line, size);
+    await this.#emitAll(file, file.splitter.flush(), size);
     await this.#closeFile();
     await this.#openPath(this.#config.path, 0);
     return true;
+  }
+
+  async #emitAll(file: OpenFile, lines: Iterable<SplitLine>, size: number): Promise<void> {
+    for (const line of lines) {
+      const full = this.#emit(file, line, size);
+      if (full !== undefined) await full;
+    }
   }
 
   /** Queues a line's item; only when the writer's queue is full is there something to wait for. */

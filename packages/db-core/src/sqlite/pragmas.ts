@@ -21,6 +21,7 @@ export function applyConnectionPragmas(raw: BetterSqlite3.Database, journalSizeL
   for (const pragma of connectionPragmas(journalSizeLimit, cacheKiB)) raw.pragma(pragma);
 }
 
+/** What a connection actually runs with, as its thread reads it back (thread-source.ts). */
 export interface SqlitePragmas {
   readonly journal_mode: string;
   readonly synchronous: number;
@@ -29,17 +30,4 @@ export interface SqlitePragmas {
   readonly journal_size_limit: number;
   /** 0 none, 1 full, 2 incremental. */
   readonly auto_vacuum: number;
-}
-
-/** Reads back what a connection actually runs with. */
-export function readPragmas(raw: BetterSqlite3.Database): SqlitePragmas {
-  const one = (name: string): unknown => raw.pragma(name, { simple: true });
-  return {
-    journal_mode: String(one('journal_mode')),
-    synchronous: Number(one('synchronous')),
-    foreign_keys: Number(one('foreign_keys')),
-    busy_timeout: Number(one('busy_timeout')),
-    journal_size_limit: Number(one('journal_size_limit')),
-    auto_vacuum: Number(one('auto_vacuum')),
-  };
 }
