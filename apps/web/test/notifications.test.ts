@@ -141,7 +141,15 @@ describe('notifications in a real browser', () => {
       await expect.poll(() => good.requests.length).toBe(3);
       expect(signatureValid(secret, good.requests[2]!)).toBe(true);
       expect(JSON.parse(good.requests[2]!.body.toString())).toMatchObject({ type: 'auth.login_failed', severity: 'warning' });
-      await ledger.getByLabel('Event').selectOption('auth.login_failed');
+      // The row turns 'sent' once the receiver has answered, a moment after it got the request:
+      // choosing the event again asks the ledger again, as an operator would.
+      await expect
+        .poll(async () => {
+          await ledger.getByLabel('Event').selectOption('');
+          const [answer] = await Promise.all([page.waitForResponse((r) => r.url().includes('eventType=auth.login_failed')), ledger.getByLabel('Event').selectOption('auth.login_failed')]);
+          return ((await answer.json()) as { deliveries: unknown[] }).deliveries.length;
+        })
+        .toBe(1);
       await expect.poll(() => ledger.locator('tbody tr').count()).toBe(1);
       expect(dialogs).toEqual([]);
     } finally {

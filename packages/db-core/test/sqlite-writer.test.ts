@@ -101,6 +101,27 @@ describe('WAL growth [sqlite]', () => {
     const result = await db.checkpoint();
     expect(result).toEqual({ completed: true, walBytesAfter: 0 });
   });
+
+  it('keeps the WAL near its limit under a writer that never pauses, and empties it once the writer is quiet', { timeout: 60_000 }, async () => {
+    const url = await fixture.freshUrl();
+    const limit = 256 * 1024;
+    const db = await fixture.open({ url, journalSizeLimitBytes: limit });
+    await createFixtureSchema(db);
+    const { path } = parseDatabaseUrl(url) as { path: string };
+    const wal = () => statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    const payload = 'y'.repeat(300);
+    let largest = 0;
+    // Commit after commit: a PASSIVE checkpoint never catches up with it on its own (the WAL grew
+    // to 2 GB in 20 s that way); a RESTART past the limit lets the next commit start over.
+    for (let n = 0; n < 1500; n += 1) {
+      await db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path'], Array.from({ length: 20 }, (_, i) => ['00000000-0000-0000-0000-00000000000a', T0 + n * 100 + i, 'audit', payload])));
+      largest = Math.max(largest, wal());
+    }
+    // 1,500 commits wrote over 20 MiB of frames; the file stayed within a few times its limit.
+    expect(largest).toBeGreaterThan(limit);
+    expect(largest).toBeLessThan(16 * limit);
+    await expect.poll(wal, { timeout: 20_000, interval: 20 }).toBe(0);
+  });
 });
 
 describe('database URLs', () => {

@@ -2,6 +2,7 @@ import { ConstraintViolationError, PanoptesError, silentLogger, type Database, t
 import type { NormalisedEntry } from './entry.js';
 import { HostResolver } from './host-resolver.js';
 import { buildAddressFilter, insertBlockFilter } from './block-filters.js';
+import { unseenEntries } from './dedup.js';
 import { blockable, insertBlock, packBlock } from './raw-blocks.js';
 import { trackFacetRollups } from './facet-rollups.js';
 import { applyRollups, rollupDeltas } from './rollups.js';
@@ -337,6 +338,26 @@ export class RecordWriter {
     return out;
   }
 
+  /**
+   * Inserts the batch's entries, each (ts, content hash) once; whether each went in. SQLite's one
+   * writer looks repeats up first (it has no unique index for them, migration 0008); Postgres's
+   * unique index skips them itself.
+   */
+  async #insertEntries(tx: WriteContext, batch: readonly Pending[], entryAt: readonly number[], rows: readonly unknown[][]): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    if (!tx.capabilities.singleWriter) return tx.insertNew('log_entries', ENTRY_COLUMNS, rows, 'content_hash');
+    const fresh = await unseenEntries(
+      tx,
+      entryAt.map((i) => {
+        const item = batch[i]!.item as Extract<WriteItem, { kind: 'entry' }>;
+        return { ts: item.entry.ts, hash: item.hash };
+      }),
+    );
+    const newRows = rows.filter((_, n) => fresh[n]);
+    if (newRows.length > 0) await tx.insertMany('log_entries', ENTRY_COLUMNS, newRows);
+    return fresh;
+  }
+
   async #writeBatch(
     tx: WriteContext,
     batch: readonly Pending[],
@@ -361,7 +382,7 @@ export class RecordWriter {
         e.waf_anomaly_score, e.waf_transaction_id, e.waf_blocked, item.hash, inBlock ? blockId : null, inBlock ? line : null,
       ]);
     });
-    const inserted = rows.length === 0 ? [] : await tx.insertNew('log_entries', ENTRY_COLUMNS, rows, 'content_hash');
+    const inserted = await this.#insertEntries(tx, batch, entryAt, rows);
     const stored: { projectUuid: string; entry: NormalisedEntry; hostId: number | null }[] = [];
     inserted.forEach((isNew, n) => {
       const i = entryAt[n]!;

@@ -54,12 +54,18 @@ export function writePathSuite(fixture: DialectFixture): void {
       events.push('A end');
     });
     await aInserted;
+    let read!: () => void;
+    const bHasRead = new Promise<void>((resolve) => (read = resolve));
     const b = db.write(async (tx) => {
       events.push('B in');
       await tx.insertMany('settings', ['key', 'value', 'updated_at'], [['b-1', '1', T0]]);
-      return (await tx.db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
+      const keys = (await tx.db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
+      read();
+      return keys;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // SQLite holds B back until A ends, so A goes on after a moment; on Postgres A goes on once B has
+    // read (a fixed delay let a slow B read after A's commit on a loaded machine).
+    await (fixture.dialect === 'sqlite' ? new Promise((resolve) => setTimeout(resolve, 50)) : bHasRead);
     release();
     const [seenByB] = await Promise.all([b, a]);
     if (fixture.dialect === 'sqlite') {

@@ -44,7 +44,8 @@ export function schemaSuite(fixture: DialectFixture): void {
       'log_entries_source_ts(source,ts) partial',
       'log_entries_status_class_ts(<expression>,ts)',
       'log_entries_status_ts(status,ts) partial',
-      'log_entries_ts_hash(ts,content_hash) unique',
+      // SQLite's single writer looks repeats up itself (0008); Postgres keeps a unique index for them.
+      ...(fixture.dialect === 'postgres' ? ['log_entries_ts_hash(ts,content_hash) unique'] : []),
       'log_entries_ts(ts)',
       'log_entries_unblocked_ip_ts(remote_ip,ts) partial',
       'log_entries_waf_rule_ts(waf_rule_id,ts) partial',

@@ -21,6 +21,8 @@ for (;;) {
   if ((await loadSource(db, DEFAULT_PROJECT_UUID, 'bench')).offset === size) break;
 }
 const seconds = (performance.now() - started) / 1000;
+// The peak of the ingest itself: the check below reads the whole log again and fills read caches.
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
 await tailer.stop();
 await writer.close();
 const { n } = await db.read.selectFrom('log_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -40,4 +42,4 @@ for await (const line of readLines(log)) {
 }
 await db.checkpoint();
 await db.close();
-process.stdout.write(`${JSON.stringify({ rows: Number(n), seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, recoverable })}\n`);
+process.stdout.write(`${JSON.stringify({ rows: Number(n), seconds, peakRssMb, recoverable })}\n`);

@@ -1,0 +1,1 @@
+-- Nothing to revert: the Postgres side of 0008 changes nothing (it keeps its unique index).

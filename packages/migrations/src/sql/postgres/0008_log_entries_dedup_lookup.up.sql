@@ -1,0 +1,3 @@
+-- Nothing to change: SQLite's 0008 drops its unique (ts, content_hash) index because its single
+-- writer looks repeats up itself. Postgres takes concurrent writers, so only its unique index keeps
+-- two of them from storing the same line twice; it stays.
