@@ -95,7 +95,7 @@ describeEachDialect('backups', (fixture) => {
     expect((await w.manager.get(kept.filename)).kind).toBe('manual');
   });
 
-  it('takes scheduled backups when due and prunes them by age, keeping the newest and every manual one', async () => {
+  it('takes scheduled backups when due and prunes them by age, keeping the newest and every manual one', { timeout: 120_000 }, async () => {
     let now = Date.UTC(2026, 10, 1, 2, 0);
     const w = await world({ clock: () => now });
     const settings = { enabled: true, schedule: '0 3 * * *', retentionDays: 3, keepLast: 2 };

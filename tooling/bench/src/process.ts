@@ -46,9 +46,9 @@ export async function startApi(env: Record<string, string>, port: number): Promi
     child.kill('SIGTERM');
     await exited;
   };
-  // The token is printed before the server listens; its line may still be on its way.
-  if (setupToken === null) await new Promise((r) => setTimeout(r, 500));
-  if (setupToken === null) throw new Error('the database already has users: the benchmark needs a fresh one');
+  // The token is printed before the server listens; on a loaded machine its line may still be on its way.
+  for (const until = Date.now() + 10_000; setupToken === null && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+  if (setupToken === null) throw new Error('no setup token within 10 s: the database already has users, and the benchmark needs a fresh one');
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   await post('/api/auth/setup', { token: setupToken, username: 'bench', password: 'benchmark password' });
   const login = await post('/api/auth/login', { username: 'bench', password: 'benchmark password' });
