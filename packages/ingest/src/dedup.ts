@@ -1,7 +1,5 @@
 import type { WriteContext } from '@panoptes/db-core';
-
-/** Distinct times looked up per statement. */
-const TIMES_PER_LOOKUP = 500;
+import { slices } from './slices.js';
 
 export interface DedupKey {
   readonly ts: number;
@@ -19,11 +17,11 @@ const keyOf = (ts: number, hash: Uint8Array): string => `${ts}:${Buffer.from(has
 export async function unseenEntries(tx: WriteContext, keys: readonly DedupKey[]): Promise<boolean[]> {
   const times = [...new Set(keys.map((k) => k.ts))];
   const seen = new Set<string>();
-  for (let start = 0; start < times.length; start += TIMES_PER_LOOKUP) {
+  for (const slice of slices(times)) {
     const stored = await tx.db
       .selectFrom('log_entries')
       .select(['ts', 'content_hash'])
-      .where('ts', 'in', times.slice(start, start + TIMES_PER_LOOKUP))
+      .where('ts', 'in', slice)
       .where('content_hash', 'is not', null)
       .execute();
     for (const row of stored) seen.add(keyOf(Number(row.ts), row.content_hash!));

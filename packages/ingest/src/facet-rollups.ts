@@ -1,6 +1,7 @@
 import { FACET_ROLLUP_FIELDS, type Database, type FacetRollupField, type Schema, type WriteContext } from '@panoptes/db-core';
 import { sql, type OnConflictBuilder } from 'kysely';
 import type { NormalisedEntry } from './entry.js';
+import { slices } from './slices.js';
 
 export const HOUR_MS = 3_600_000;
 
@@ -112,10 +113,10 @@ async function upsertCounted(tx: WriteContext, counts: ReadonlyMap<string, numbe
     const [project, hour, f, ...value] = key.split('\0');
     return { project_uuid: project!, field: IN_MEMORY[Number(f)]!, value: value.join('\0'), bucket_start: Number(hour), entries };
   });
-  for (let start = 0; start < rows.length; start += 500) {
+  for (const slice of slices(rows)) {
     await tx.db
       .insertInto('log_facet_rollups_hour')
-      .values(rows.slice(start, start + 500))
+      .values(slice)
       .onConflict(addEntries)
       .execute();
   }

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync, constants } from 'node:zlib';
 import type { Database, WriteContext } from '@panoptes/db-core';
+import { slices } from './slices.js';
 
 const deflate = promisify(deflateRaw);
 
@@ -45,8 +46,8 @@ interface RawRef {
 export async function resolveRaw<T extends RawRef>(db: Database, rows: readonly T[]): Promise<(Omit<T, 'raw_block_id' | 'raw_block_line'> & { raw: string | null })[]> {
   const ids = [...new Set(rows.flatMap((r) => (r.raw === null && r.raw_block_id !== null ? [Number(r.raw_block_id)] : [])))];
   const blocks = new Map<number, string[]>();
-  for (let start = 0; start < ids.length; start += 500) {
-    const found = await db.read.selectFrom('log_raw_blocks').select(['id', 'data']).where('id', 'in', ids.slice(start, start + 500)).execute();
+  for (const slice of slices(ids)) {
+    const found = await db.read.selectFrom('log_raw_blocks').select(['id', 'data']).where('id', 'in', slice).execute();
     for (const b of found) blocks.set(Number(b.id), unpackBlock(b.data));
   }
   return rows.map(({ raw_block_id, raw_block_line, ...rest }) => {

@@ -1,5 +1,6 @@
 import type { WriteContext } from '@panoptes/db-core';
 import type { NormalisedEntry } from './entry.js';
+import { slices } from './slices.js';
 
 export const MINUTE_MS = 60_000;
 
@@ -57,10 +58,10 @@ const COUNTERS = ['requests', ...STATUS_CLASSES, 'bytes_sent', 'duration_ms_sum'
  * all-hosts series), inside the batch's transaction.
  */
 export async function applyRollups(tx: WriteContext, deltas: readonly Delta[]): Promise<void> {
-  for (let start = 0; start < deltas.length; start += 500) {
+  for (const slice of slices(deltas)) {
     await tx.db
       .insertInto('log_rollups_minute')
-      .values(deltas.slice(start, start + 500))
+      .values(slice)
       .onConflict((oc) =>
         oc.columns(['project_uuid', 'bucket_start', 'host_domain']).doUpdateSet((eb) =>
           Object.fromEntries(COUNTERS.map((c) => [c, eb(`log_rollups_minute.${c}`, '+', eb.ref(`excluded.${c}`))])),

@@ -109,8 +109,7 @@ export class Checkpointer {
     const bytes = this.walBytes();
     if (bytes === 0) return;
     const now = this.#clock();
-    // Any commit pushes a pending TRUNCATE back: it must find the writer quiet when it fires.
-    if (this.#quiet !== undefined || bytes >= this.#journalSizeLimit || now - this.#lastTruncate >= this.#intervalMs) this.#truncateWhenQuiet();
+    if (this.#quiet === undefined && (bytes >= this.#journalSizeLimit || now - this.#lastTruncate >= this.#intervalMs)) this.#truncateWhenQuiet();
     // A PASSIVE pass never catches up with a writer that commits while it copies, and only a fully
     // copied WAL starts over (PASSIVE alone let a steady writer grow it to 2 GB in 20 s). Past the
     // limit every commit asks for a RESTART: its lock is held for the last few frames only, it gives
@@ -126,9 +125,9 @@ export class Checkpointer {
     void this.run(over ? 'RESTART' : 'PASSIVE').catch(() => {});
   }
 
-  /** (Re)arms the quiet timer: every commit pushes the TRUNCATE back. */
+  /** Arms the quiet timer; when it fires while commits still come, it looks again later. */
   #truncateWhenQuiet(): void {
-    if (this.#quiet !== undefined) clearTimeout(this.#quiet);
+    if (this.#quiet !== undefined) return;
     this.#quiet = setTimeout(() => {
       this.#quiet = undefined;
       void this.#truncate();
@@ -138,7 +137,7 @@ export class Checkpointer {
 
   async #truncate(): Promise<void> {
     if (this.#closed || this.#failed) return;
-    // A retry must find the writer quiet too, or a resuming writer would wait behind it.
+    // The writer must be quiet when it runs (a retry too), or a resuming writer would wait behind it.
     if (this.#inFlight || performance.now() - this.#lastCommitAt < QUIET_MS) {
       this.#truncateWhenQuiet();
       return;
