@@ -93,7 +93,11 @@ describeEachDialect('the server end to end', (fixture) => {
       // Blocked WAF entries became waf.blocked notifications, delivered to the receiver.
       await until('the waf.blocked webhooks', async () => (receiver.requests.length >= 11 ? true : undefined));
       expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ type: 'waf.blocked', severity: 'critical' });
-      const ledger = (await admin.call('GET', '/api/notifications/deliveries?status=sent')).body.deliveries;
+      // A delivery turns 'sent' once the receiver has answered, a moment after it got the request.
+      const ledger = await until('the sent deliveries', async () => {
+        const sent = (await admin.call('GET', '/api/notifications/deliveries?status=sent')).body.deliveries as unknown[];
+        return sent.length >= 11 ? sent : undefined;
+      });
       expect(ledger.length).toBeGreaterThanOrEqual(11);
 
       // Back up, change something, schedule the restore, restart: the change is gone.

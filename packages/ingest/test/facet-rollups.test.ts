@@ -60,7 +60,7 @@ async function expectSameAsGroupBy(db: Database, projectUuid: string, from: numb
 }
 
 describeEachDialect('the hourly facet rollup', (fixture) => {
-  it('gives the GROUP BY counts for windows whose edges fall inside hours, flushed or not', async () => {
+  it('gives the GROUP BY counts for windows whose edges fall inside hours, flushed or not', { timeout: 120_000 }, async () => {
     const db = await openMigrated(fixture);
     await db.write((tx) => tx.db.insertInto('projects').values({ uuid: OTHER_PROJECT, name: 'b', created_at: T0, updated_at: T0 }).execute());
     // Five hours of rows; the writer's memory is flushed halfway (as its timer would), the rest stays above the watermark.
