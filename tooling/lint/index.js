@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /** The flat config every package re-exports from its eslint.config.js. */
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', '.test-results/**'] },
+  { ignores: ['dist/**', 'bundle/**', 'coverage/**', '.test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

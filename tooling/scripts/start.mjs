@@ -1,13 +1,15 @@
-// The README's start command: builds the panel (apps/web) and starts the server (apps/api) serving it.
+// The README's start command: builds the panel (apps/web) and bundles the server (apps/api), then starts the server serving the panel.
 import { join } from 'node:path';
 import { ensureInstalled, pinnedPnpm, run } from './package-manager.mjs';
 
 ensureInstalled();
 const pnpm = ['--yes', pinnedPnpm()];
-const built = run('npx', [...pnpm, '--filter', '@panoptes/web', 'build']);
-if (built !== 0) {
-  console.error(`building the panel failed (exit ${built})`);
-  process.exit(built);
+for (const [name, script, what] of [['@panoptes/web', 'build', 'the panel'], ['@panoptes/api', 'bundle', 'the server']]) {
+  const built = run('npx', [...pnpm, '--filter', name, script]);
+  if (built !== 0) {
+    console.error(`building ${what} failed (exit ${built})`);
+    process.exit(built);
+  }
 }
 // Keep the server's default paths relative to where `npm start` was run, not to apps/api.
 const env = {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describeEachDialect, freePort } from '@panoptes/db-core/testing';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client } from './harness.js';
 import { HttpReceiver } from './receiver.js';
 
@@ -12,10 +12,16 @@ const API_DIR = new URL('..', import.meta.url).pathname;
 const SAMPLES = new URL('../../../packages/ingest/test/fixtures/', import.meta.url).pathname;
 
 
-/** Starts `panoptes serve` as its own process; resolves with its URL and, on a fresh install, the setup token. */
+// The server runs as `npm start` runs it: bundled into one module.
+beforeAll(async () => {
+  const child = spawn(process.execPath, ['scripts/bundle.mjs'], { cwd: API_DIR, stdio: 'inherit' });
+  expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+}, 60_000);
+
+/** Starts the bundled `panoptes serve` as its own process; resolves with its URL and, on a fresh install, the setup token. */
 function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; token: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@panoptes/source', 'src/cli.ts', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let token: string | null = null;
     const timer = setTimeout(() => reject(new Error('the server did not start within 30 s')), 30_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { REPO } from './data.js';
 
 const TSX = ['--import', 'tsx', '--conditions=@panoptes/source'];
+const API_DIR = `${REPO}apps/api`;
 
 /** Runs a TypeScript script of this package in a child process and returns its last stdout line as JSON. */
 export async function runWorker<T>(script: string, args: readonly string[]): Promise<T> {
@@ -24,13 +25,27 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
+let bundled: Promise<void> | undefined;
+
+/** Bundles the server as `npm start` does (apps/api/bundle/panoptes.mjs), once per benchmark run. */
+export function bundleApi(): Promise<void> {
+  bundled ??= new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/bundle.mjs'], { cwd: API_DIR, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bundling the server exited with ${code}`))));
+  });
+  return bundled;
+}
+
+/** Spawns the bundled `panoptes serve`, the way `npm start` runs it. */
+export async function spawnServe(env: Record<string, string>, stdio: StdioOptions): Promise<ChildProcess> {
+  await bundleApi();
+  return spawn(process.execPath, ['bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio });
+}
+
 /** Starts `panoptes serve` (apps/api) as a child on `port`, creates the admin and an ingest token. */
 export async function startApi(env: Record<string, string>, port: number): Promise<ApiServer> {
-  const child = spawn(process.execPath, [...TSX, 'src/cli.ts', 'serve'], {
-    cwd: `${REPO}apps/api`,
-    env: { ...process.env, PANOPTES_PORT: String(port), PANOPTES_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = await spawnServe({ PANOPTES_PORT: String(port), PANOPTES_LOG_LEVEL: 'warn', ...env }, ['ignore', 'pipe', 'inherit']);
   let setupToken: string | null = null;
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const t = /^\s{4}([A-Za-z0-9_-]{24})$/.exec(line);
