@@ -40,7 +40,8 @@ export function bundleApi(): Promise<void> {
 /** Spawns the bundled `panoptes serve`, the way `npm start` runs it. */
 export async function spawnServe(env: Record<string, string>, stdio: StdioOptions): Promise<ChildProcess> {
   await bundleApi();
-  return spawn(process.execPath, ['bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio });
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  return spawn(process.execPath, [...profile, 'bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio });
 }
 
 /** Starts `panoptes serve` (apps/api) as a child on `port`, creates the admin and an ingest token. */
