@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { isPanoptesError, type Database } from '@panoptes/db-core';
 import { FieldCipher, generateMasterKey, hashPassword, KeyRing, parseMasterKey, rotateEncryptedFields } from '@panoptes/crypto';
-import { importFile, RecordWriter } from '@panoptes/ingest';
+import { importFile, LONG_RUNNING_WRITER, RecordWriter } from '@panoptes/ingest';
 import { createMigrator } from '@panoptes/migrations';
 import { BackupManager } from '@panoptes/backup';
 import { parseDatabaseUrl, INGEST_PARSERS, DEFAULT_PROJECT_UUID, type IngestParser } from '@panoptes/db-core';
@@ -137,7 +137,7 @@ program
   .action((file: string, o: { parser: string; source?: string; project: string }) =>
     withDatabase(async (db) => {
       if (!(INGEST_PARSERS as readonly string[]).includes(o.parser)) throw new Error(`--parser must be one of ${INGEST_PARSERS.join(', ')}`);
-      const writer = new RecordWriter(db, { batchSize: 1024, queueSize: 8192 });
+      const writer = new RecordWriter(db, LONG_RUNNING_WRITER);
       let shown = -1;
       const report = await importFile(writer, file, {
         projectUuid: o.project,

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { applyPendingRestore, BackupManager, BackupScheduler } from '@panoptes/backup';
 import { FieldCipher, KeyRing, loadMasterKeys } from '@panoptes/crypto';
 import { DEFAULT_PROJECT_UUID, openDatabase, parseDatabaseUrl, type Database } from '@panoptes/db-core';
-import { RecordWriter, RetentionWorker } from '@panoptes/ingest';
+import { LONG_RUNNING_WRITER, RecordWriter, RetentionWorker } from '@panoptes/ingest';
 import { createMigrator, loadMigrations } from '@panoptes/migrations';
 import { ensureVapidKeys, Notifier } from '@panoptes/notifications';
 import pino, { type Logger } from 'pino';
@@ -70,10 +70,8 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   // Assigned once the metrics exist; batches committed before that are not counted (a const would throw).
   // eslint-disable-next-line prefer-const
   let metrics: Metrics | undefined;
-  // Up to 1024 items per transaction when the queue is deep (a transaction takes what is waiting).
   const writer = new RecordWriter(db, {
-    batchSize: 1024,
-    queueSize: 8192,
+    ...LONG_RUNNING_WRITER,
     logger,
     onBatch: (batch) => {
       metrics?.ingested.inc({ outcome: 'inserted' }, batch.inserted);

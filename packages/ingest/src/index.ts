@@ -10,6 +10,7 @@ export { rollupDeltas, MINUTE_MS } from './rollups.js';
 export { FACET_ROLLUP_COLUMNS, HOUR_MS, flushFacetRollups, hourOf, trackFacetRollups } from './facet-rollups.js';
 export { topFacetValues, type FacetCount } from './facet-top.js';
 export {
+  LONG_RUNNING_WRITER,
   RecordWriter,
   SourceRewindError,
   type BatchSummary,

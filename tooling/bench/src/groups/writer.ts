@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PROJECT_UUID, openDatabase } from '@panoptes/db-core';
-import { contentHash, parseCaddyAccess, RecordWriter } from '@panoptes/ingest';
+import { contentHash, LONG_RUNNING_WRITER, parseCaddyAccess, RecordWriter } from '@panoptes/ingest';
 import { createMigrator } from '@panoptes/migrations';
 import type { BenchContext } from '../context.js';
 import { CaddyLineGenerator } from '../data.js';
@@ -13,7 +13,7 @@ export async function writerGroup(ctx: BenchContext, seconds = 8): Promise<void>
   rmSync(path, { force: true });
   const db = await openDatabase(`sqlite:${path}`);
   await createMigrator(db).up();
-  const writer = new RecordWriter(db, { batchSize: 1024, queueSize: 8192 });
+  const writer = new RecordWriter(db, LONG_RUNNING_WRITER);
   const generator = new CaddyLineGenerator(7);
   const rate = 10_000;
   const tickMs = 10;

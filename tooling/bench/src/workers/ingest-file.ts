@@ -4,14 +4,14 @@
 // Usage: node --import tsx --conditions=@panoptes/source ingest-file.ts <log> <database-url>
 import { statSync } from 'node:fs';
 import { DEFAULT_PROJECT_UUID, openDatabase } from '@panoptes/db-core';
-import { FileTailer, loadSource, RecordWriter, resolveRaw } from '@panoptes/ingest';
+import { FileTailer, LONG_RUNNING_WRITER, loadSource, RecordWriter, resolveRaw } from '@panoptes/ingest';
 import { createMigrator } from '@panoptes/migrations';
 import { readLines } from '../lines.js';
 
 const [log, url] = process.argv.slice(2) as [string, string];
 const db = await openDatabase(url);
 await createMigrator(db).up();
-const writer = new RecordWriter(db, { batchSize: 1024, queueSize: 8192 });
+const writer = new RecordWriter(db, LONG_RUNNING_WRITER);
 const tailer = new FileTailer(db, writer, { projectUuid: DEFAULT_PROJECT_UUID, name: 'bench', path: log, parser: 'caddy_access' }, { pollIntervalMs: 20 });
 const size = statSync(log).size;
 const started = performance.now();
