@@ -1,7 +1,7 @@
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { silentLogger, type Database, type Logger } from '@panoptes/db-core';
-import { LineSplitter, type SplitLine } from './line-splitter.js';
+import { LineSplitter, READ_CHUNK_BYTES, type SplitLine } from './line-splitter.js';
 import { itemForLine } from './line-items.js';
 import type { RecordWriter, WriteOutcome } from './record-writer.js';
 import { ensureFileSource, loadSource, type FileSourceConfig, type SourceState } from './sources.js';
@@ -20,7 +20,7 @@ export interface TailerStats {
 export interface FileTailerOptions {
   /** How often an idle tailer looks for new lines and rotation. Default 250 ms. */
   readonly pollIntervalMs?: number;
-  /** Bytes read at a time. Default 1 MiB. */
+  /** Bytes read at a time. Default READ_CHUNK_BYTES (64 KiB). */
   readonly chunkBytes?: number;
   readonly logger?: Logger;
   readonly clock?: () => number;
@@ -64,7 +64,7 @@ export class FileTailer {
     this.#writer = writer;
     this.#config = config;
     this.#pollMs = options.pollIntervalMs ?? 250;
-    this.#chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    this.#chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES;
     this.#logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? Date.now;
   }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IngestParser } from '@panoptes/db-core';
-import { LineSplitter, type SplitLine } from './line-splitter.js';
+import { LineSplitter, READ_CHUNK_BYTES, type SplitLine } from './line-splitter.js';
 import { itemForLine, type LineContext } from './line-items.js';
 import type { RecordWriter, WriteOutcome } from './record-writer.js';
 
@@ -42,7 +42,7 @@ export async function importFile(writer: RecordWriter, path: string, options: Im
       tracker.track((await writer.submit(item)).committed);
     }
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
     await submit(splitter.push(chunk as Buffer));
     report.bytes = splitter.offset;
     options.onProgress?.(report.bytes, total);

@@ -1,5 +1,12 @@
 import { excerpt, MAX_LINE_BYTES } from './line.js';
 
+/**
+ * Bytes a tailer or an import reads at a time. Every line of a read is split out at once and then
+ * waits for room in the writer's queue, so a 1 MiB read kept ~1,700 lines alive long enough to
+ * reach V8's old generation (1M lines here: peak RSS ~300 -> ~285 MB, 38-39 s instead of 40-44 s).
+ */
+export const READ_CHUNK_BYTES = 64 * 1024;
+
 export type SplitLine =
   | { readonly kind: 'line'; readonly bytes: Buffer; readonly start: number; readonly end: number }
   | { readonly kind: 'overlong'; readonly excerpt: string; readonly length: number; readonly start: number; readonly end: number };
