@@ -16,10 +16,10 @@ const STORED_ENTROPY_BITS = 7.5;
 /**
  * A gzip stream written as independent members of about 1 MiB each (RFC 1952 lets members follow
  * one another; gunzip, Node's zlib and tar read them as one stream). Members compress in the thread
- * pool, two at a time, each in one call, so the main thread only slices and orders buffers. A member whose bytes
- * look already compressed (the database's deflated raw-line blocks) is stored instead of deflated:
- * deflate spends about 3x longer per byte on data it cannot shrink (measured here: a third of the
- * CPU of archiving a 460 MB database, for a 0.6 % size gain).
+ * pool, two at a time, each in one call, so the main thread only slices and orders buffers. A
+ * member whose bytes look already compressed (the database's deflated raw-line blocks) is stored
+ * instead of deflated: deflate spends about 3x longer per byte on data it cannot shrink (measured
+ * here: a third of the CPU of archiving a 460 MB database, for a 0.6 % size gain).
  */
 export function createMemberGzip(level: number): Transform {
   let pending: Buffer[] = [];
