@@ -57,7 +57,10 @@ export class FileTailer {
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wakeSleep: (() => void) | undefined;
-  #idleWaiters: (() => void)[] = [];
+  /** Waiters of `idle()`, each with the pass of the loop that was running when it asked. */
+  #idleWaiters: { readonly after: number; readonly resolve: () => void }[] = [];
+  /** Passes of the read loop started so far. */
+  #passes = 0;
 
   constructor(db: Database, writer: RecordWriter, config: FileSourceConfig, options: FileTailerOptions = {}) {
     this.#db = db;
@@ -91,19 +94,28 @@ export class FileTailer {
     await this.#closeFile();
   }
 
-  /** Resolves the next time the tailer is at the end of its file with every line committed. */
+  /**
+   * Resolves the next time the tailer is at the end of its file with every line committed, as seen
+   * by a pass that started after this call (a pass that looked at the file before a write made just
+   * now would call it idle too early).
+   */
   idle(): Promise<void> {
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return new Promise((resolve) => this.#idleWaiters.push({ after: this.#passes, resolve }));
   }
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
       try {
+        const pass = (this.#passes += 1);
         if (this.#rewind) await this.#openAtCommitted();
         const progressed = this.#file === undefined ? false : await this.#step();
         if (!progressed) {
           await this.#allSettled();
-          if (!this.#rewind && this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+          if (!this.#rewind && this.#inFlight === 0) {
+            const ready = this.#idleWaiters.filter((w) => w.after < pass);
+            this.#idleWaiters = this.#idleWaiters.filter((w) => w.after >= pass);
+            for (const { resolve } of ready) resolve();
+          }
           await this.#sleep(this.#pollMs);
         }
       } catch (error) {
