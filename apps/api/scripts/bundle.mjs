@@ -5,16 +5,33 @@
 // The bundle sits one folder below apps/api, as src/ does, so paths the code computes from its own
 // location (the panel's apps/web/dist) stay the same. The migrations' SQL files, which the
 // migrations package reads next to its module, are copied next to the bundle.
-import { cpSync, rmSync } from 'node:fs';
+//
+// Several processes may bundle while servers start from the bundle (the test suites run in
+// parallel): every file is written under a temporary name and renamed into place, and a file that
+// already holds the same bytes is left alone, so nobody ever reads a half-written file.
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const api = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-rmSync(api('bundle'), { recursive: true, force: true });
-await build({
+function place(path, contents) {
+  try {
+    if (readFileSync(path).equals(contents)) return;
+  } catch {
+    // Not there yet.
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+const result = await build({
   entryPoints: [api('src/cli.ts')],
   outfile: api('bundle/panoptes.mjs'),
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -27,4 +44,10 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-cpSync(api('../../packages/migrations/src/sql'), api('bundle/sql'), { recursive: true });
+for (const file of result.outputFiles) place(file.path, Buffer.from(file.contents));
+const sql = api('../../packages/migrations/src/sql');
+for (const file of readdirSync(sql, { recursive: true, withFileTypes: true })) {
+  if (!file.isFile()) continue;
+  const from = join(file.parentPath ?? file.path, file.name);
+  place(join(api('bundle/sql'), relative(sql, from)), readFileSync(from));
+}
