@@ -1,4 +1,5 @@
-// The README's start command: builds the panel (apps/web) and bundles the server (apps/api), then starts the server serving the panel.
+// The README's start command: builds the panel (apps/web), bundles the server (apps/api) and starts
+// the server, which serves the panel.
 import { join } from 'node:path';
 import { ensureInstalled, pinnedPnpm, run } from './package-manager.mjs';
 
