@@ -17,9 +17,11 @@ const HASHES = 7;
  * a prefix search (stored as `LIKE '10.1.%'`) can use the filter too.
  */
 export function addressKeys(address: string): string[] {
-  const octets = address.split('.');
-  if (octets.length !== 4) return [address];
-  return [address, `${octets.slice(0, 3).join('.')}.`, `${octets.slice(0, 2).join('.')}.`, `${octets[0]}.`];
+  const first = address.indexOf('.');
+  const second = address.indexOf('.', first + 1);
+  const third = address.indexOf('.', second + 1);
+  if (first === -1 || second === -1 || third === -1 || address.includes('.', third + 1)) return [address];
+  return [address, address.slice(0, third + 1), address.slice(0, second + 1), address.slice(0, first + 1)];
 }
 
 /** The filter key of an address search: the address, or the dotted prefix of an IPv4 /8, /16 or /24. */
@@ -44,7 +46,8 @@ function hashes(key: string): [number, number] {
 /** A Bloom filter of the keys of these addresses (duplicates are fine). */
 export function buildAddressFilter(addresses: Iterable<string>): Buffer {
   const keys = new Set<string>();
-  for (const address of addresses) for (const key of addressKeys(address)) keys.add(key);
+  // A batch names far fewer addresses than it has rows: each address's keys are worked out once.
+  for (const address of new Set(addresses)) for (const key of addressKeys(address)) keys.add(key);
   const bytes = Math.max(8, Math.ceil((keys.size * BITS_PER_KEY) / 8));
   const bits = bytes * 8;
   const filter = Buffer.alloc(bytes);

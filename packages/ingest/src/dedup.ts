@@ -6,7 +6,7 @@ export interface DedupKey {
   readonly hash: Uint8Array;
 }
 
-const keyOf = (ts: number, hash: Uint8Array): string => `${ts}:${Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64')}`;
+const keyOf = (ts: number, hash: Uint8Array): string => `${ts}:${Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('latin1')}`;
 
 /**
  * Which entries of a batch are new: no stored row and no earlier entry of the batch has the same

@@ -28,12 +28,22 @@ const IN_MEMORY = ['host', 'status', 'waf_rule', 'method', 'user_agent'] as cons
 /** The stored rows' fingerprint besides their count (a plain sum of ts would overflow a double). */
 const TS_MODULUS = 65_521;
 
+/** One project's hour: per field of IN_MEMORY, value -> entries. */
+interface HourCounts {
+  readonly projectUuid: string;
+  readonly hour: number;
+  readonly fields: readonly Map<string | number, number>[];
+}
+
 interface Pending {
   rows: number;
   since: number;
   fingerprint: number;
-  /** `project \0 hour \0 field index \0 value` -> entries. */
-  readonly counts: Map<string, number>;
+  /**
+   * `project \0 hour` -> its counts. Nested maps, not one key per value: building a string key per
+   * field and row cost the event loop 4% of a 1M-line ingest.
+   */
+  readonly counts: Map<string, HourCounts>;
 }
 
 /** What a database's writer stored since its last flush. */
@@ -66,18 +76,30 @@ export async function trackFacetRollups(
     pendingByDb.set(db, pending);
   }
   if (pending.rows === 0) pending.since = now;
+  let current: HourCounts | undefined;
   for (const { projectUuid, entry } of stored) {
-    const prefix = `${projectUuid}\0${hourOf(entry.ts)}\0`;
+    const hour = hourOf(entry.ts);
+    if (current === undefined || current.hour !== hour || current.projectUuid !== projectUuid) current = hourCounts(pending.counts, projectUuid, hour);
     for (let f = 0; f < IN_MEMORY.length; f++) {
       const value = entry[FACET_ROLLUP_COLUMNS[IN_MEMORY[f]!]];
       if (value === null || value === undefined) continue;
-      const key = `${prefix}${f}\0${value}`;
-      pending.counts.set(key, (pending.counts.get(key) ?? 0) + 1);
+      const values = current.fields[f]!;
+      values.set(value, (values.get(value) ?? 0) + 1);
     }
     pending.fingerprint = (pending.fingerprint + (entry.ts % TS_MODULUS)) % TS_MODULUS;
   }
   pending.rows += stored.length;
   if (pending.rows >= FLUSH_ROWS || (pending.rows > 0 && now - pending.since >= FLUSH_MS)) await flushFacetRollups(db, tx);
+}
+
+function hourCounts(counts: Map<string, HourCounts>, projectUuid: string, hour: number): HourCounts {
+  const key = `${projectUuid}\0${hour}`;
+  let found = counts.get(key);
+  if (found === undefined) {
+    found = { projectUuid, hour, fields: IN_MEMORY.map(() => new Map()) };
+    counts.set(key, found);
+  }
+  return found;
 }
 
 /** Adds the log_entries rows above the watermark to the facet rollup inside `tx` and moves the watermark. */
@@ -108,11 +130,10 @@ function addEntries(oc: OnConflictBuilder<Schema, 'log_facet_rollups_hour'>) {
   return oc.columns(['project_uuid', 'field', 'bucket_start', 'value']).doUpdateSet((eb) => ({ entries: eb('log_facet_rollups_hour.entries', '+', eb.ref('excluded.entries')) }));
 }
 
-async function upsertCounted(tx: WriteContext, counts: ReadonlyMap<string, number>): Promise<void> {
-  const rows = [...counts].map(([key, entries]) => {
-    const [project, hour, f, ...value] = key.split('\0');
-    return { project_uuid: project!, field: IN_MEMORY[Number(f)]!, value: value.join('\0'), bucket_start: Number(hour), entries };
-  });
+async function upsertCounted(tx: WriteContext, counts: ReadonlyMap<string, HourCounts>): Promise<void> {
+  const rows = [...counts.values()].flatMap(({ projectUuid, hour, fields }) =>
+    fields.flatMap((values, f) => [...values].map(([value, entries]) => ({ project_uuid: projectUuid, field: IN_MEMORY[f]!, value: String(value), bucket_start: hour, entries }))),
+  );
   for (const slice of slices(rows)) {
     await tx.db
       .insertInto('log_facet_rollups_hour')

@@ -2,8 +2,8 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { silentLogger, type Database, type Logger } from '@panoptes/db-core';
 import { LineSplitter, READ_CHUNK_BYTES, type SplitLine } from './line-splitter.js';
-import { itemForLine } from './line-items.js';
-import type { RecordWriter, WriteOutcome } from './record-writer.js';
+import { itemForLine, type LineContext } from './line-items.js';
+import type { CommitSink, RecordWriter, WriteOutcome } from './record-writer.js';
 import { ensureFileSource, loadSource, type FileSourceConfig, type SourceState } from './sources.js';
 
 export interface TailerStats {
@@ -49,6 +49,8 @@ export class FileTailer {
   readonly #clock: () => number;
   readonly #stats: TailerStats = { linesRead: 0, parsed: 0, rejected: 0, written: 0, duplicates: 0, bytesBehind: 0, lastError: null, lastErrorAt: null };
   #source: SourceState | undefined;
+  /** What every line's item says of the source (one object, not one a line). */
+  #context: LineContext | undefined;
   #file: OpenFile | undefined;
   /** Lines queued whose batch has not settled yet, and who waits for none to be left. */
   #inFlight = 0;
@@ -81,7 +83,7 @@ export class FileTailer {
   }
 
   async start(): Promise<void> {
-    this.#source = await ensureFileSource(this.#db, this.#config);
+    this.#useSource(await ensureFileSource(this.#db, this.#config));
     this.#stopping = false;
     this.#loop = this.#run();
   }
@@ -125,12 +127,17 @@ export class FileTailer {
     }
   }
 
+  #useSource(source: SourceState): void {
+    this.#source = source;
+    this.#context = { projectUuid: source.projectUuid, parser: source.parser, sourceId: source.id, sourceName: source.name };
+  }
+
   /** (Re)opens the file where the committed state says, after every line in flight settled. */
   async #openAtCommitted(): Promise<void> {
     await this.#allSettled();
     await this.#closeFile();
     const source = await loadSource(this.#db, this.#config.projectUuid, this.#config.name);
-    this.#source = source;
+    this.#useSource(source);
     this.#writer.resetSource(source.id);
     let current;
     try {
@@ -216,36 +223,33 @@ export class FileTailer {
   #emit(file: OpenFile, line: SplitLine, size: number): Promise<void> | undefined {
     const source = this.#source!;
     const progress = { sourceId: source.id, offset: line.end, device: file.device, inode: file.inode, bytesBehind: Math.max(0, size - line.end) };
-    const item = itemForLine({ projectUuid: source.projectUuid, parser: source.parser, sourceId: source.id, sourceName: source.name }, line, progress);
+    const item = itemForLine(this.#context!, line, progress);
     if (item === null) return undefined;
     if (item.kind !== 'progress') this.#stats.linesRead += 1;
-    const committed = this.#writer.offer(item);
-    if (committed !== undefined) {
-      this.#track(committed);
-      return undefined;
-    }
-    return this.#writer.submit(item).then((queued) => this.#track(queued.committed));
+    this.#inFlight += 1;
+    if (this.#writer.offerTo(item, this.#sink)) return undefined;
+    return this.#writer.submitTo(item, this.#sink).catch((error: unknown) => {
+      this.#inFlight -= 1;
+      throw error;
+    });
   }
 
-  #track(committed: Promise<WriteOutcome>): void {
-    this.#inFlight += 1;
-    void committed.then(
-      (outcome) => {
-        this.#count(outcome);
+  /** Every line's outcome comes here (one sink for all lines, no promise per line). */
+  readonly #sink: CommitSink = {
+    committed: (outcome) => {
+      this.#count(outcome);
+      this.#settled();
+    },
+    failed: (error) => {
+      // The first failure of a run of lines makes the tailer rewind; the rest only settle.
+      if (this.#rewind) {
         this.#settled();
-      },
-      async (error: unknown) => {
-        try {
-          if (!this.#rewind) {
-            this.#rewind = true;
-            await this.#fail(error);
-          }
-        } finally {
-          this.#settled();
-        }
-      },
-    );
-  }
+        return;
+      }
+      this.#rewind = true;
+      void this.#fail(error).finally(() => this.#settled());
+    },
+  };
 
   #settled(): void {
     this.#inFlight -= 1;

@@ -13,21 +13,18 @@ export interface LineContext {
 
 /** The writer item for one line: an entry, a reject with its reason, or (for a blank line) progress only. */
 export function itemForLine(context: LineContext, line: SplitLine, progress: SourceProgress | undefined, lineNumber: number | null = null): WriteItem | null {
-  const reject = (reason: string, text: string): WriteItem => ({
-    kind: 'reject',
-    projectUuid: context.projectUuid,
-    reject: { sourceId: context.sourceId, sourceName: context.sourceName, reason, lineNumber, byteOffset: line.start, excerpt: text },
-    ...(progress === undefined ? {} : { progress }),
-  });
-  if (line.kind === 'overlong') return reject(`line exceeds 64 KiB (${line.length} bytes)`, line.excerpt);
+  if (line.kind === 'overlong') return rejectItem(context, line, progress, lineNumber, `line exceeds 64 KiB (${line.length} bytes)`, line.excerpt);
   if (line.bytes.length === 0) return progress === undefined ? null : { kind: 'progress', progress };
   const outcome = parseLineBytes(context.parser, line.bytes);
-  if (!outcome.ok) return reject(outcome.reason, excerpt(line.bytes));
-  return {
-    kind: 'entry',
-    projectUuid: context.projectUuid,
-    entry: outcome.entry,
-    hash: contentHash(context.projectUuid, context.parser, outcome.entry.raw),
-    ...(progress === undefined ? {} : { progress }),
-  };
+  if (!outcome.ok) return rejectItem(context, line, progress, lineNumber, outcome.reason, excerpt(line.bytes));
+  const { projectUuid } = context;
+  const { entry } = outcome;
+  const hash = contentHash(projectUuid, context.parser, entry.raw);
+  // One object a line, however it ends (this runs for every line ingested).
+  return progress === undefined ? { kind: 'entry', projectUuid, entry, hash } : { kind: 'entry', projectUuid, entry, hash, progress };
+}
+
+function rejectItem(context: LineContext, line: SplitLine, progress: SourceProgress | undefined, lineNumber: number | null, reason: string, text: string): WriteItem {
+  const reject = { sourceId: context.sourceId, sourceName: context.sourceName, reason, lineNumber, byteOffset: line.start, excerpt: text };
+  return { kind: 'reject', projectUuid: context.projectUuid, reject, ...(progress === undefined ? {} : { progress }) };
 }

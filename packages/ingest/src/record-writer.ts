@@ -86,10 +86,26 @@ export class SourceRewindError extends PanoptesError {
   }
 }
 
+/**
+ * Told what became of each item once its batch committed or failed. A producer that queues many
+ * items (a tailer) passes one sink for all of them: a promise per line, with its reactions, cost
+ * the event loop about ten objects a line that lived until the commit.
+ */
+export interface CommitSink {
+  committed(outcome: WriteOutcome, item: WriteItem): void;
+  failed(error: unknown, item: WriteItem): void;
+}
+
 interface Pending {
   readonly item: WriteItem;
-  readonly resolve: (outcome: WriteOutcome) => void;
-  readonly reject: (error: unknown) => void;
+  readonly sink: CommitSink;
+}
+
+/** A sink that settles one promise. */
+function promiseSink(): { readonly sink: CommitSink; readonly promise: Promise<WriteOutcome> } {
+  let sink!: CommitSink;
+  const promise = new Promise<WriteOutcome>((resolve, reject) => (sink = { committed: resolve, failed: reject }));
+  return { sink, promise };
 }
 
 const ENTRY_COLUMNS = [
@@ -169,12 +185,10 @@ export class RecordWriter {
    * that settles when its batch commits (or fails). (Wrapped: a promise would be flattened.)
    */
   async submit(item: WriteItem): Promise<{ readonly committed: Promise<WriteOutcome> }> {
-    while (this.#queue.length >= this.#queueSize || this.#spaceWaiters.length > 0) {
-      if (this.#closed) break;
-      await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
-      if (this.#queue.length < this.#queueSize) break;
-    }
-    return { committed: this.#enqueue(item) };
+    await this.#room();
+    const { sink, promise } = promiseSink();
+    this.#enqueue(item, sink);
+    return { committed: promise };
   }
 
   /**
@@ -182,18 +196,43 @@ export class RecordWriter {
    * queueing); undefined when the queue is full, and the producer falls back to `submit`.
    */
   offer(item: WriteItem): Promise<WriteOutcome> | undefined {
-    if (this.#queue.length >= this.#queueSize || this.#spaceWaiters.length > 0) return undefined;
-    return this.#enqueue(item);
+    if (this.#full()) return undefined;
+    const { sink, promise } = promiseSink();
+    this.#enqueue(item, sink);
+    return promise;
   }
 
-  #enqueue(item: WriteItem): Promise<WriteOutcome> {
+  /** Like `offer`, telling `sink` instead of a promise: whether the item was queued. */
+  offerTo(item: WriteItem, sink: CommitSink): boolean {
+    if (this.#full()) return false;
+    this.#enqueue(item, sink);
+    return true;
+  }
+
+  /** Like `submit`, telling `sink` instead of a promise: resolves once the item is queued. */
+  async submitTo(item: WriteItem, sink: CommitSink): Promise<void> {
+    await this.#room();
+    this.#enqueue(item, sink);
+  }
+
+  #full(): boolean {
+    return this.#queue.length >= this.#queueSize || this.#spaceWaiters.length > 0;
+  }
+
+  /** Waits while the queue is full (and behind producers that waited first). */
+  async #room(): Promise<void> {
+    while (this.#full()) {
+      if (this.#closed) break;
+      await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
+      if (this.#queue.length < this.#queueSize) break;
+    }
+  }
+
+  #enqueue(item: WriteItem, sink: CommitSink): void {
     if (this.#closed) throw new PanoptesError('WRITER_CLOSED', 'the record writer is closed');
-    let settle!: Pick<Pending, 'resolve' | 'reject'>;
-    const committed = new Promise<WriteOutcome>((resolve, reject) => (settle = { resolve, reject }));
-    this.#queue.push({ item, ...settle });
+    this.#queue.push({ item, sink });
     this.#ensureLoop();
     this.#wake?.();
-    return committed;
   }
 
   /** Queues an item and resolves once its batch committed. */
@@ -299,7 +338,7 @@ export class RecordWriter {
     const live: Pending[] = [];
     for (const p of batch) {
       const sourceId = p.item.progress?.sourceId;
-      if (sourceId !== undefined && this.#failedSources.has(sourceId)) p.reject(new SourceRewindError(sourceId));
+      if (sourceId !== undefined && this.#failedSources.has(sourceId)) p.sink.failed(new SourceRewindError(sourceId), p.item);
       else live.push(p);
     }
     if (live.length === 0) return;
@@ -308,7 +347,7 @@ export class RecordWriter {
         // Prepared ahead for the whole batch; again when a failed source dropped items or on a retry.
         const { hostIds, packed } = await (attempt === 1 && live.length === batch.length ? prepared : this.#prepare(live));
         const { outcomes, summary } = await this.#db.write((tx) => this.#writeBatch(tx, live, hostIds, packed));
-        live.forEach((p, i) => p.resolve(outcomes[i]!));
+        live.forEach((p, i) => p.sink.committed(outcomes[i]!, p.item));
         this.#onBatch?.(summary);
         return;
       } catch (error) {
@@ -320,7 +359,7 @@ export class RecordWriter {
         this.#logger.error({ error: (error as Error).message, items: live.length }, 'ingest batch failed');
         for (const p of live) {
           if (p.item.progress !== undefined) this.#failedSources.add(p.item.progress.sourceId);
-          p.reject(error);
+          p.sink.failed(error, p.item);
         }
         return;
       }
@@ -329,20 +368,26 @@ export class RecordWriter {
 
   async #resolveHosts(batch: readonly Pending[]): Promise<(number | null)[]> {
     // One lookup per distinct project and domain: a batch of thousands names a handful of hosts.
+    // Consecutive lines mostly name the same host: the last answer is reused without a key.
     const ids = new Map<string, number | null>();
     const out: (number | null)[] = [];
+    let last: { projectUuid: string; domain: string; id: number | null } | undefined;
     for (const { item } of batch) {
       if (item.kind !== 'entry' || item.entry.host_domain === null) {
         out.push(null);
         continue;
       }
-      const key = `${item.projectUuid}\0${item.entry.host_domain}`;
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = await this.#hosts.hostId(item.projectUuid, item.entry.host_domain);
-        ids.set(key, id);
+      const { projectUuid, entry: { host_domain: domain } } = item;
+      if (last === undefined || last.domain !== domain || last.projectUuid !== projectUuid) {
+        const key = `${projectUuid}\0${domain}`;
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = await this.#hosts.hostId(projectUuid, domain);
+          ids.set(key, id);
+        }
+        last = { projectUuid, domain, id };
       }
-      out.push(id);
+      out.push(last.id);
     }
     return out;
   }

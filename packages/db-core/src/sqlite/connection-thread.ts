@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import { BOOLEAN_COLUMNS } from '../schema/index.js';
 import { DatabaseUnavailableError, PanoptesError } from '../errors.js';
-import { toSqliteParameter } from './connection.js';
+import { checkSqliteParameters } from './connection.js';
 import { translateSqliteError } from './errors.js';
 import type { SqlitePragmas } from './pragmas.js';
 import { CONNECTION_THREAD_SOURCE } from './thread-source.js';
@@ -50,6 +50,12 @@ export interface ConnectionThreadOptions {
   readonly observe?: (sql: string, ms: number) => void;
 }
 
+/** The rows as they are, once no value is one the thread could not bind. */
+function checked(rows: readonly (readonly unknown[])[]): readonly (readonly unknown[])[] {
+  for (const row of rows) checkSqliteParameters(row);
+  return rows;
+}
+
 /**
  * One better-sqlite3 connection living in a worker thread, as Kysely sees it: a statement (even one
  * that scans for a second, or a commit writing megabytes of WAL) never holds the event loop, which
@@ -75,8 +81,8 @@ export class ConnectionThread implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     this.#options.guard?.();
-    const params = compiledQuery.parameters.map(toSqliteParameter);
-    const reply = await this.#request({ op: 'query', sql: compiledQuery.sql, params });
+    checkSqliteParameters(compiledQuery.parameters);
+    const reply = await this.#request({ op: 'query', sql: compiledQuery.sql, params: compiledQuery.parameters });
     if (reply.ms !== undefined) this.#options.observe?.(compiledQuery.sql, reply.ms);
     if (reply.changes !== undefined) {
       return { rows: [], numAffectedRows: BigInt(reply.changes), insertId: BigInt(reply.lastInsertRowid ?? 0) };
@@ -87,9 +93,9 @@ export class ConnectionThread implements DatabaseConnection {
   async *streamQuery<R>(compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     this.#options.guard?.();
     const size = Math.max(1, chunkSize ?? STREAM_CHUNK);
-    const params = compiledQuery.parameters.map(toSqliteParameter);
+    checkSqliteParameters(compiledQuery.parameters);
     const id = (this.#nextId += 1);
-    let reply = await this.#request({ op: 'stream', sql: compiledQuery.sql, params, size }, id);
+    let reply = await this.#request({ op: 'stream', sql: compiledQuery.sql, params: compiledQuery.parameters, size }, id);
     let finished = false;
     try {
       for (;;) {
@@ -115,14 +121,14 @@ export class ConnectionThread implements DatabaseConnection {
   /** Runs one prepared INSERT per row; the rows inserted, or with `each` which rows were. */
   async insert(sql: string, rows: readonly (readonly unknown[])[]): Promise<number> {
     this.#options.guard?.();
-    const reply = await this.#request({ op: 'insert', sql, rows: rows.map((row) => row.map(toSqliteParameter)), each: false });
+    const reply = await this.#request({ op: 'insert', sql, rows: checked(rows), each: false });
     return reply.changes ?? 0;
   }
 
   /** Like `insert`, telling for each row whether it was inserted. */
   async insertEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<boolean[]> {
     this.#options.guard?.();
-    const reply = await this.#request({ op: 'insert', sql, rows: rows.map((row) => row.map(toSqliteParameter)), each: true });
+    const reply = await this.#request({ op: 'insert', sql, rows: checked(rows), each: true });
     return reply.flags ?? [];
   }
 

@@ -15,7 +15,7 @@
  * Rows travel as arrays (better-sqlite3 builds them 2-3x faster than objects) encoded as one JSON
  * string `[columns, rows]`, which the main thread parses in a fifth of the time a structured clone
  * of the same rows takes to deserialise. Rows holding anything JSON cannot carry exactly (a BLOB,
- * a non-finite REAL) are sent as a structured clone instead. Booleans are mapped here.
+ * a non-finite REAL) are sent as a structured clone instead. Booleans are mapped here, both ways.
  */
 export const CONNECTION_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -62,8 +62,10 @@ function checkSchema() {
   for (const entry of statements.values()) entry.columns = undefined;
 }
 
+// Booleans become 0/1 here, not on the posting side: copying every row there cost the event loop
+// as much as posting it.
 function bind(params) {
-  return params.map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
+  return params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
 }
 
 function encode(entry, rows, extra) {
