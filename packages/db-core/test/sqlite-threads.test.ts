@@ -20,6 +20,17 @@ describe('connection threads [sqlite]', () => {
     }
   });
 
+  it('refuses a Date before it reaches a thread, in rows and in query parameters, and stores nothing', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const rows = [[PROJECT_A, T0, 'audit'], [PROJECT_A, new Date(T0), 'audit']];
+    await expect(db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source'], rows))).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+    await expect(db.write((tx) => tx.db.selectFrom('log_entries').selectAll().where('ts', '<', new Date(T0) as unknown as number).execute())).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+    // The caller's rows are not rewritten, and the first row did not commit without the second.
+    expect(rows[1]![1]).toBeInstanceOf(Date);
+    expect(await db.read.selectFrom('log_entries').select('id').execute()).toEqual([]);
+  });
+
   it('keeps the event loop free while a slow read runs', async () => {
     const db = await fixture.open();
     await createFixtureSchema(db);
