@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { silentLogger, type Database, type Logger } from '@panoptes/db-core';
 import { LineSplitter, READ_CHUNK_BYTES, type SplitLine } from './line-splitter.js';
 import { itemForLine, type LineContext } from './line-items.js';
+import { eventLoopTurns } from './producing.js';
 import type { CommitSink, RecordWriter, WriteOutcome } from './record-writer.js';
 import { ensureFileSource, loadSource, type FileSourceConfig, type SourceState } from './sources.js';
 
@@ -213,9 +214,10 @@ export class FileTailer {
   }
 
   async #emitAll(file: OpenFile, lines: Iterable<SplitLine>, size: number): Promise<void> {
+    const turn = eventLoopTurns();
     for (const line of lines) {
-      const full = this.#emit(file, line, size);
-      if (full !== undefined) await full;
+      const wait = this.#emit(file, line, size) ?? turn();
+      if (wait !== undefined) await wait;
     }
   }
 

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import type { IngestParser } from '@panoptes/db-core';
 import { LineSplitter, READ_CHUNK_BYTES, type SplitLine } from './line-splitter.js';
 import { itemForLine, type LineContext } from './line-items.js';
-import type { RecordWriter, WriteOutcome } from './record-writer.js';
+import { eventLoopTurns, PendingWrites } from './producing.js';
+import type { RecordWriter } from './record-writer.js';
 
 export interface ImportReport {
   lines: number;
@@ -30,8 +31,13 @@ export async function importFile(writer: RecordWriter, path: string, options: Im
   const total = (await stat(path)).size;
   const context: LineContext = { projectUuid: options.projectUuid, parser: options.parser, sourceId: null, sourceName: options.sourceName ?? `import:${path}` };
   const report: ImportReport = { lines: 0, inserted: 0, duplicates: 0, rejected: 0, bytes: 0 };
-  const tracker = new Outstanding(report);
+  const pending = new PendingWrites((outcome) => {
+    if (outcome === 'inserted') report.inserted += 1;
+    else if (outcome === 'duplicate') report.duplicates += 1;
+    else if (outcome === 'rejected') report.rejected += 1;
+  });
   const splitter = new LineSplitter(0);
+  const turn = eventLoopTurns();
   let lineNumber = 0;
   const submit = async (lines: SplitLine[]): Promise<void> => {
     for (const line of lines) {
@@ -39,7 +45,8 @@ export async function importFile(writer: RecordWriter, path: string, options: Im
       const item = itemForLine(context, line, undefined, lineNumber);
       if (item === null) continue;
       report.lines += 1;
-      tracker.track((await writer.submit(item)).committed);
+      const wait = pending.queue(writer, item) ?? turn();
+      if (wait !== undefined) await wait;
     }
   };
   for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
@@ -49,42 +56,6 @@ export async function importFile(writer: RecordWriter, path: string, options: Im
   }
   await submit(splitter.flush());
   await writer.drain();
-  await tracker.done();
+  await pending.done();
   return report;
-}
-
-/** Counts outcomes of committed promises without keeping them all in memory. */
-export class Outstanding {
-  #count = 0;
-  #error: unknown;
-  #waiter: (() => void) | undefined;
-
-  constructor(private readonly report: { inserted: number; duplicates: number; rejected: number }) {}
-
-  track(committed: Promise<WriteOutcome>): void {
-    this.#count += 1;
-    committed.then(
-      (outcome) => {
-        if (outcome === 'inserted') this.report.inserted += 1;
-        else if (outcome === 'duplicate') this.report.duplicates += 1;
-        else if (outcome === 'rejected') this.report.rejected += 1;
-        this.#settle();
-      },
-      (error: unknown) => {
-        this.#error ??= error;
-        this.#settle();
-      },
-    );
-  }
-
-  /** Resolves when every tracked write settled; rejects with the first failure. */
-  async done(): Promise<void> {
-    if (this.#count > 0) await new Promise<void>((resolve) => (this.#waiter = resolve));
-    if (this.#error !== undefined) throw this.#error;
-  }
-
-  #settle(): void {
-    this.#count -= 1;
-    if (this.#count === 0) this.#waiter?.();
-  }
 }

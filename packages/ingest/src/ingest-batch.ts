@@ -1,7 +1,8 @@
 import type { IngestParser } from '@panoptes/db-core';
 import { LineSplitter } from './line-splitter.js';
 import { itemForLine } from './line-items.js';
-import type { CommitSink, RecordWriter, WriteItem } from './record-writer.js';
+import { eventLoopTurns, PendingWrites } from './producing.js';
+import type { RecordWriter, WriteItem } from './record-writer.js';
 
 export type LineResult = { readonly line: number; readonly status: 'inserted' | 'duplicate' } | { readonly line: number; readonly status: 'rejected'; readonly reason: string };
 
@@ -25,41 +26,23 @@ export async function ingestBatch(
   const splitter = new LineSplitter(0);
   const lines = [...splitter.push(body), ...splitter.flush()];
   const context = { projectUuid: options.projectUuid, parser: options.parser, sourceId: options.sourceId ?? null, sourceName: options.sourceName };
-  // One sink for the whole body (no promise per line): each line's result lands in its slot. The
-  // loop below holds one count of its own until every line is queued.
   const results: LineResult[] = [];
   const slots = new Map<WriteItem, { readonly slot: number; readonly line: number }>();
-  let failure: { readonly error: unknown } | undefined;
-  let left = 1;
-  let allSettled!: () => void;
-  const settled = new Promise<void>((resolve) => (allSettled = resolve));
-  const done = (): void => {
-    left -= 1;
-    if (left === 0) allSettled();
-  };
-  const sink: CommitSink = {
-    committed: (outcome, item) => {
-      const { slot, line } = slots.get(item)!;
-      results[slot] = item.kind === 'reject' ? { line, status: 'rejected', reason: item.reject.reason } : { line, status: outcome === 'duplicate' ? 'duplicate' : 'inserted' };
-      done();
-    },
-    failed: (error) => {
-      failure ??= { error };
-      done();
-    },
-  };
+  const pending = new PendingWrites((outcome, item) => {
+    const { slot, line } = slots.get(item)!;
+    results[slot] = item.kind === 'reject' ? { line, status: 'rejected', reason: item.reject.reason } : { line, status: outcome === 'duplicate' ? 'duplicate' : 'inserted' };
+  });
+  const turn = eventLoopTurns();
   let number = 0;
   for (const line of lines) {
     number += 1;
     const item = itemForLine(context, line, undefined, number);
     if (item === null) continue;
     slots.set(item, { slot: slots.size, line: number });
-    left += 1;
-    if (!writer.offerTo(item, sink)) await writer.submitTo(item, sink);
+    const wait = pending.queue(writer, item) ?? turn();
+    if (wait !== undefined) await wait;
   }
-  done();
-  await settled;
-  if (failure !== undefined) throw failure.error;
+  await pending.done();
   return {
     accepted: results.filter((r) => r.status === 'inserted').length,
     duplicates: results.filter((r) => r.status === 'duplicate').length,
