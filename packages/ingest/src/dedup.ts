@@ -17,15 +17,11 @@ const keyOf = (ts: number, hash: Uint8Array): string => `${ts}:${Buffer.from(has
 export async function unseenEntries(tx: WriteContext, keys: readonly DedupKey[]): Promise<boolean[]> {
   const times = [...new Set(keys.map((k) => k.ts))];
   const seen = new Set<string>();
-  for (const slice of slices(times)) {
-    const stored = await tx.db
-      .selectFrom('log_entries')
-      .select(['ts', 'content_hash'])
-      .where('ts', 'in', slice)
-      .where('content_hash', 'is not', null)
-      .execute();
-    for (const row of stored) seen.add(keyOf(Number(row.ts), row.content_hash!));
-  }
+  // The slices' queries are posted together (the writer thread runs them back to back).
+  const found = await Promise.all(
+    [...slices(times)].map((slice) => tx.db.selectFrom('log_entries').select(['ts', 'content_hash']).where('ts', 'in', slice).where('content_hash', 'is not', null).execute()),
+  );
+  for (const row of found.flat()) seen.add(keyOf(Number(row.ts), row.content_hash!));
   return keys.map(({ ts, hash }) => {
     const key = keyOf(ts, hash);
     if (seen.has(key)) return false;

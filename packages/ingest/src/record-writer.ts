@@ -393,25 +393,12 @@ export class RecordWriter {
   }
 
   /**
-   * Inserts the batch's entries, each (ts, content hash) once; whether each went in. SQLite's one
-   * writer looks repeats up first (it has no unique index for them, migration 0008); Postgres's
-   * unique index skips them itself.
+   * One transaction for a batch. Statements that do not wait for another's answer are posted
+   * together: the writer thread runs them back to back instead of idling through a round trip to
+   * the event loop between each (eleven round trips a batch before, four now). Each entry (ts,
+   * content hash) goes in once: SQLite's one writer looks repeats up first (it has no unique index
+   * for them, migration 0008); Postgres's unique index skips them itself.
    */
-  async #insertEntries(tx: WriteContext, batch: readonly Pending[], entryAt: readonly number[], rows: readonly unknown[][]): Promise<boolean[]> {
-    if (rows.length === 0) return [];
-    if (!tx.capabilities.singleWriter) return tx.insertNew('log_entries', ENTRY_COLUMNS, rows, 'content_hash');
-    const fresh = await unseenEntries(
-      tx,
-      entryAt.map((i) => {
-        const item = batch[i]!.item as Extract<WriteItem, { kind: 'entry' }>;
-        return { ts: item.entry.ts, hash: item.hash };
-      }),
-    );
-    const newRows = rows.filter((_, n) => fresh[n]);
-    if (newRows.length > 0) await tx.insertMany('log_entries', ENTRY_COLUMNS, newRows);
-    return fresh;
-  }
-
   async #writeBatch(
     tx: WriteContext,
     batch: readonly Pending[],
@@ -419,45 +406,46 @@ export class RecordWriter {
     packed: PackedRaw | undefined,
   ): Promise<{ outcomes: WriteOutcome[]; summary: BatchSummary }> {
     const now = this.#clock();
-    const blockId = packed === undefined ? null : await insertBlock(tx, packed.data, packed.lines, now);
-    if (packed !== undefined && blockId !== null) await insertBlockFilter(tx, blockId, packed.span, packed.filter);
     const outcomes: WriteOutcome[] = batch.map(({ item }) => (item.kind === 'reject' ? 'rejected' : 'progressed'));
     const entryAt: number[] = [];
-    const rows: unknown[][] = [];
     batch.forEach(({ item }, i) => {
-      if (item.kind !== 'entry') return;
-      entryAt.push(i);
-      const e = item.entry;
+      if (item.kind === 'entry') entryAt.push(i);
+    });
+    const entryOf = (n: number) => batch[entryAt[n]!]!.item as Extract<WriteItem, { kind: 'entry' }>;
+    const [blockId, fresh] = await Promise.all([
+      packed === undefined ? null : insertBlock(tx, packed.data, packed.lines, now),
+      tx.capabilities.singleWriter && entryAt.length > 0 ? unseenEntries(tx, entryAt.map((_, n) => ({ ts: entryOf(n).entry.ts, hash: entryOf(n).hash }))) : undefined,
+    ]);
+    const statements: Promise<unknown>[] = [];
+    if (packed !== undefined && blockId !== null) statements.push(insertBlockFilter(tx, blockId, packed.span, packed.filter));
+    const rows = entryAt.map((i, n) => {
+      const { projectUuid, entry: e, hash } = entryOf(n);
       const line = packed?.lineOf[i];
       const inBlock = line !== undefined && blockId !== null;
-      rows.push([
-        item.projectUuid, e.ts, e.source, e.level, hostIds[i], e.host_domain, e.remote_ip, e.client_ip, e.method, e.path, e.status, e.duration_ms,
+      return [
+        projectUuid, e.ts, e.source, e.level, hostIds[i], e.host_domain, e.remote_ip, e.client_ip, e.method, e.path, e.status, e.duration_ms,
         e.size_bytes, e.bytes_read, e.user_agent, e.upstream, e.user_id, e.message, inBlock ? null : e.raw, e.waf_rule_id, e.waf_rule_message, e.waf_severity,
-        e.waf_anomaly_score, e.waf_transaction_id, e.waf_blocked, item.hash, inBlock ? blockId : null, inBlock ? line : null,
-      ]);
+        e.waf_anomaly_score, e.waf_transaction_id, e.waf_blocked, hash, inBlock ? blockId : null, inBlock ? line : null,
+      ];
     });
-    const inserted = await this.#insertEntries(tx, batch, entryAt, rows);
+    let inserted: readonly boolean[] = fresh ?? [];
+    if (fresh !== undefined) {
+      const newRows = rows.filter((_, n) => fresh[n]);
+      if (newRows.length > 0) statements.push(tx.insertMany('log_entries', ENTRY_COLUMNS, newRows));
+    } else if (rows.length > 0) {
+      inserted = await tx.insertNew('log_entries', ENTRY_COLUMNS, rows, 'content_hash');
+    }
     const stored: { projectUuid: string; entry: NormalisedEntry; hostId: number | null }[] = [];
     inserted.forEach((isNew, n) => {
       const i = entryAt[n]!;
       outcomes[i] = isNew ? 'inserted' : 'duplicate';
-      const item = batch[i]!.item as Extract<WriteItem, { kind: 'entry' }>;
+      const item = entryOf(n);
       if (isNew) stored.push({ projectUuid: item.projectUuid, entry: item.entry, hostId: hostIds[i] ?? null });
     });
-    await applyRollups(tx, rollupDeltas(stored));
-    await trackFacetRollups(this.#db, tx, stored, now);
+    statements.push(applyRollups(tx, rollupDeltas(stored)));
 
     const rejects = batch.flatMap(({ item }) => (item.kind === 'reject' ? [item] : []));
-    if (rejects.length > 0) {
-      await tx.insertMany(
-        'ingest_rejects',
-        ['project_uuid', 'ingest_source_id', 'source_name', 'reason', 'line_number', 'byte_offset', 'excerpt', 'created_at'],
-        rejects.map(({ projectUuid, reject: r }) => [projectUuid, r.sourceId, r.sourceName, r.reason, r.lineNumber, r.byteOffset, r.excerpt, now]),
-      );
-      // Bounded: keep the newest rows only.
-      const newest = await tx.db.selectFrom('ingest_rejects').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-      if (newest?.id != null) await tx.db.deleteFrom('ingest_rejects').where('id', '<=', Number(newest.id) - this.#rejectsCap).execute();
-    }
+    if (rejects.length > 0) statements.push(this.#storeRejects(tx, rejects, now));
 
     const perSource = new Map<number, { progress: SourceProgress; read: number; parsed: number; rejected: number; written: number }>();
     batch.forEach(({ item }, i) => {
@@ -471,22 +459,27 @@ export class RecordWriter {
       perSource.set(item.progress.sourceId, s);
     });
     for (const [id, s] of perSource) {
-      await tx.db
-        .updateTable('ingest_sources')
-        .set((eb) => ({
-          byte_offset: s.progress.offset,
-          device: s.progress.device,
-          inode: s.progress.inode,
-          bytes_behind: s.progress.bytesBehind,
-          lines_read: eb('lines_read', '+', s.read),
-          lines_parsed: eb('lines_parsed', '+', s.parsed),
-          lines_rejected: eb('lines_rejected', '+', s.rejected),
-          lines_written: eb('lines_written', '+', s.written),
-          updated_at: now,
-        }))
-        .where('id', '=', id)
-        .execute();
+      statements.push(
+        tx.db
+          .updateTable('ingest_sources')
+          .set((eb) => ({
+            byte_offset: s.progress.offset,
+            device: s.progress.device,
+            inode: s.progress.inode,
+            bytes_behind: s.progress.bytesBehind,
+            lines_read: eb('lines_read', '+', s.read),
+            lines_parsed: eb('lines_parsed', '+', s.parsed),
+            lines_rejected: eb('lines_rejected', '+', s.rejected),
+            lines_written: eb('lines_written', '+', s.written),
+            updated_at: now,
+          }))
+          .where('id', '=', id)
+          .execute(),
+      );
     }
+    await Promise.all(statements);
+    // Its flush (every few seconds) reads the rows stored above.
+    await trackFacetRollups(this.#db, tx, stored, now);
     return {
       outcomes,
       summary: {
@@ -497,6 +490,17 @@ export class RecordWriter {
         entries: stored,
       },
     };
+  }
+
+  /** Keeps a batch's rejected lines, and only the newest `rejectsCap` of all. */
+  async #storeRejects(tx: WriteContext, rejects: readonly Extract<WriteItem, { kind: 'reject' }>[], now: number): Promise<void> {
+    await tx.insertMany(
+      'ingest_rejects',
+      ['project_uuid', 'ingest_source_id', 'source_name', 'reason', 'line_number', 'byte_offset', 'excerpt', 'created_at'],
+      rejects.map(({ projectUuid, reject: r }) => [projectUuid, r.sourceId, r.sourceName, r.reason, r.lineNumber, r.byteOffset, r.excerpt, now]),
+    );
+    const newest = await tx.db.selectFrom('ingest_rejects').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    if (newest?.id != null) await tx.db.deleteFrom('ingest_rejects').where('id', '<=', Number(newest.id) - this.#rejectsCap).execute();
   }
 }
 

@@ -58,8 +58,10 @@ const COUNTERS = ['requests', ...STATUS_CLASSES, 'bytes_sent', 'duration_ms_sum'
  * all-hosts series), inside the batch's transaction.
  */
 export async function applyRollups(tx: WriteContext, deltas: readonly Delta[]): Promise<void> {
+  // Posted together, awaited together (see the record writer's batch).
+  const statements: Promise<unknown>[] = [];
   for (const slice of slices(deltas)) {
-    await tx.db
+    const upsert = tx.db
       .insertInto('log_rollups_minute')
       .values(slice)
       .onConflict((oc) =>
@@ -68,6 +70,7 @@ export async function applyRollups(tx: WriteContext, deltas: readonly Delta[]): 
         ),
       )
       .execute();
+    statements.push(upsert);
   }
   const totals = new Map<string, Omit<Delta, 'host_domain'>>();
   for (const { host_domain: _host, ...d } of deltas) {
@@ -76,16 +79,17 @@ export async function applyRollups(tx: WriteContext, deltas: readonly Delta[]): 
     if (t === undefined) totals.set(key, { ...d });
     else for (const c of COUNTERS) t[c] += d[c];
   }
-  const rows = [...totals.values()];
-  for (let start = 0; start < rows.length; start += 500) {
-    await tx.db
+  for (const slice of slices([...totals.values()])) {
+    const upsert = tx.db
       .insertInto('log_rollups_minute_total')
-      .values(rows.slice(start, start + 500))
+      .values(slice)
       .onConflict((oc) =>
         oc.columns(['project_uuid', 'bucket_start']).doUpdateSet((eb) =>
           Object.fromEntries(COUNTERS.map((c) => [c, eb(`log_rollups_minute_total.${c}`, '+', eb.ref(`excluded.${c}`))])),
         ),
       )
       .execute();
+    statements.push(upsert);
   }
+  await Promise.all(statements);
 }
