@@ -42,6 +42,8 @@ export async function ingestBatch(
     const wait = pending.queue(writer, item) ?? turn();
     if (wait !== undefined) await wait;
   }
+  // The caller waits for this body's commit: its last lines need not wait for company.
+  writer.flushSoon();
   await pending.done();
   return {
     accepted: results.filter((r) => r.status === 'inserted').length,

@@ -155,6 +155,10 @@ export class RecordWriter {
   #loop: Promise<void> | undefined;
   #inFlight = 0;
   #draining = 0;
+  /** Items queued so far, items taken into batches so far, and the count `flushSoon` asked to go out. */
+  #enqueued = 0;
+  #taken = 0;
+  #flushThrough = 0;
   #closed = false;
 
   constructor(db: Database, options: RecordWriterOptions = {}) {
@@ -231,6 +235,7 @@ export class RecordWriter {
   #enqueue(item: WriteItem, sink: CommitSink): void {
     if (this.#closed) throw new PanoptesError('WRITER_CLOSED', 'the record writer is closed');
     this.#queue.push({ item, sink });
+    this.#enqueued += 1;
     this.#ensureLoop();
     this.#wake?.();
   }
@@ -243,6 +248,15 @@ export class RecordWriter {
   /** After a failed batch a source's items are refused until its producer rewound and calls this. */
   resetSource(sourceId: number): void {
     this.#failedSources.delete(sourceId);
+  }
+
+  /**
+   * Lets everything queued so far go out without waiting for company: for a producer that has
+   * queued all it has (an HTTP body), whose caller waits for the commit.
+   */
+  flushSoon(): void {
+    this.#flushThrough = this.#enqueued;
+    this.#wake?.();
   }
 
   /** Flushes everything queued now, without waiting for the flush interval. */
@@ -306,12 +320,13 @@ export class RecordWriter {
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
       }
-      if (this.#queue.length < this.#batchSize && this.#draining === 0 && !this.#closed) {
-        // Wait for company: a full batch, a drain, or the interval, whichever comes first.
+      const hurried = () => this.#draining > 0 || this.#closed || this.#taken < this.#flushThrough;
+      if (this.#queue.length < this.#batchSize && !hurried()) {
+        // Wait for company: a full batch, a drain, a flushSoon, or the interval, whichever comes first.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.#flushIntervalMs);
           this.#wake = () => {
-            if (this.#queue.length >= this.#batchSize || this.#draining > 0 || this.#closed) {
+            if (this.#queue.length >= this.#batchSize || hurried()) {
               clearTimeout(timer);
               resolve();
             }
@@ -323,6 +338,7 @@ export class RecordWriter {
       if (this.#queue.length >= this.#batchSize && this.#maxBatchSize > this.#batchSize) await new Promise((resolve) => setImmediate(resolve));
       const batch = this.#queue.splice(0, this.#queue.length > this.#batchSize ? this.#maxBatchSize : this.#batchSize);
       this.#inFlight += batch.length;
+      this.#taken += batch.length;
       for (const waiter of this.#spaceWaiters.splice(0, this.#queueSize - this.#queue.length)) waiter();
       await take(batch);
     }

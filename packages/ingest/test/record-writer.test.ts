@@ -48,6 +48,30 @@ describeEachDialect('the RecordWriter', (fixture) => {
     await writer.close();
   });
 
+  it('lets what is queued go out at once on flushSoon, and tells a CommitSink what became of each item', async () => {
+    const db = await openMigrated(fixture);
+    const sizes: number[] = [];
+    // An interval no test waits for: only flushSoon can send the three items before the batch fills.
+    const writer = new RecordWriter(db, { batchSize: 1000, flushIntervalMs: 600_000, onBatch: (s) => sizes.push(s.items) });
+    const [a, b] = caddyLines(2);
+    const seen: string[] = [];
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const sink = {
+      committed: (outcome: string, item: WriteItem) => {
+        seen.push(`${outcome}:${item.kind === 'entry' ? item.entry.raw : '-'}`);
+        if (seen.length === 3) settle();
+      },
+      failed: (error: unknown) => seen.push(`failed:${String(error)}`),
+    };
+    for (const item of [entryItem(a!), entryItem(b!), entryItem(a!)]) expect(writer.offerTo(item, sink)).toBe(true);
+    writer.flushSoon();
+    await settled;
+    expect(seen).toEqual([`inserted:${a}`, `inserted:${b}`, `duplicate:${a}`]);
+    expect(sizes).toEqual([3]);
+    await writer.close();
+  });
+
   it('keeps the order of submission', async () => {
     const db = await openMigrated(fixture);
     const writer = new RecordWriter(db, { batchSize: 7 });
