@@ -128,7 +128,15 @@ interface PackedRaw {
 interface Prepared {
   readonly hostIds: (number | null)[];
   readonly packed: PackedRaw | undefined;
+  /** Where the batch's entries are in it, and their rows (a blocked row's block id is set in the transaction). */
+  readonly entryAt: readonly number[];
+  readonly rows: readonly unknown[][];
+  /** The per-minute counters of all the entries (recounted in the transaction if some were repeats). */
+  readonly deltas: ReturnType<typeof rollupDeltas>;
 }
+
+/** Where the block id goes in an entry row. */
+const BLOCK_ID_COLUMN = ENTRY_COLUMNS.indexOf('raw_block_id');
 
 /**
  * The ingest write path: a bounded queue drained by one flush loop into batches, one transaction
@@ -347,7 +355,26 @@ export class RecordWriter {
   /** A batch's host ids and compressed raw lines: prepared outside the transaction (compression off the event loop). */
   async #prepare(batch: readonly Pending[]): Promise<Prepared> {
     const hostIds = await this.#resolveHosts(batch);
-    return { hostIds, packed: this.#rawBlocks ? await packRaw(batch) : undefined };
+    const lineOf = this.#rawBlocks ? blockLines(batch) : undefined;
+    const packing = lineOf === undefined ? undefined : packRaw(batch, lineOf);
+    // Built while compression runs and the batch before commits, not inside the transaction, where
+    // the writer thread would wait for it.
+    const entryAt: number[] = [];
+    const rows: unknown[][] = [];
+    batch.forEach(({ item }, i) => {
+      if (item.kind !== 'entry') return;
+      entryAt.push(i);
+      const { projectUuid, entry: e, hash } = item;
+      const line = lineOf?.[i];
+      const inBlock = line !== undefined;
+      rows.push([
+        projectUuid, e.ts, e.source, e.level, hostIds[i], e.host_domain, e.remote_ip, e.client_ip, e.method, e.path, e.status, e.duration_ms,
+        e.size_bytes, e.bytes_read, e.user_agent, e.upstream, e.user_id, e.message, inBlock ? null : e.raw, e.waf_rule_id, e.waf_rule_message, e.waf_severity,
+        e.waf_anomaly_score, e.waf_transaction_id, e.waf_blocked, hash, null, inBlock ? line : null,
+      ]);
+    });
+    const deltas = rollupDeltas(entryAt.map((i) => batch[i]!.item as Extract<WriteItem, { kind: 'entry' }>));
+    return { hostIds, packed: await packing, entryAt, rows, deltas };
   }
 
   async #commit(batch: Pending[], prepared: Promise<Prepared>): Promise<void> {
@@ -361,8 +388,8 @@ export class RecordWriter {
     for (let attempt = 1; ; attempt += 1) {
       try {
         // Prepared ahead for the whole batch; again when a failed source dropped items or on a retry.
-        const { hostIds, packed } = await (attempt === 1 && live.length === batch.length ? prepared : this.#prepare(live));
-        const { outcomes, summary } = await this.#db.write((tx) => this.#writeBatch(tx, live, hostIds, packed));
+        const ready = await (attempt === 1 && live.length === batch.length ? prepared : this.#prepare(live));
+        const { outcomes, summary } = await this.#db.write((tx) => this.#writeBatch(tx, live, ready));
         live.forEach((p, i) => p.sink.committed(outcomes[i]!, p.item));
         this.#onBatch?.(summary);
         return;
@@ -415,38 +442,25 @@ export class RecordWriter {
    * content hash) goes in once: SQLite's one writer looks repeats up first (it has no unique index
    * for them, migration 0008); Postgres's unique index skips them itself.
    */
-  async #writeBatch(
-    tx: WriteContext,
-    batch: readonly Pending[],
-    hostIds: readonly (number | null)[],
-    packed: PackedRaw | undefined,
-  ): Promise<{ outcomes: WriteOutcome[]; summary: BatchSummary }> {
+  async #writeBatch(tx: WriteContext, batch: readonly Pending[], prepared: Prepared): Promise<{ outcomes: WriteOutcome[]; summary: BatchSummary }> {
+    const { hostIds, packed, entryAt, rows } = prepared;
     const now = this.#clock();
     const outcomes: WriteOutcome[] = batch.map(({ item }) => (item.kind === 'reject' ? 'rejected' : 'progressed'));
-    const entryAt: number[] = [];
-    batch.forEach(({ item }, i) => {
-      if (item.kind === 'entry') entryAt.push(i);
-    });
     const entryOf = (n: number) => batch[entryAt[n]!]!.item as Extract<WriteItem, { kind: 'entry' }>;
     const [blockId, fresh] = await Promise.all([
       packed === undefined ? null : insertBlock(tx, packed.data, packed.lines, now),
-      tx.capabilities.singleWriter && entryAt.length > 0 ? unseenEntries(tx, entryAt.map((_, n) => ({ ts: entryOf(n).entry.ts, hash: entryOf(n).hash }))) : undefined,
+      tx.capabilities.singleWriter && rows.length > 0 ? unseenEntries(tx, entryAt.map((_, n) => ({ ts: entryOf(n).entry.ts, hash: entryOf(n).hash }))) : undefined,
     ]);
     const statements: Promise<unknown>[] = [];
-    if (packed !== undefined && blockId !== null) statements.push(insertBlockFilter(tx, blockId, packed.span, packed.filter));
-    const rows = entryAt.map((i, n) => {
-      const { projectUuid, entry: e, hash } = entryOf(n);
-      const line = packed?.lineOf[i];
-      const inBlock = line !== undefined && blockId !== null;
-      return [
-        projectUuid, e.ts, e.source, e.level, hostIds[i], e.host_domain, e.remote_ip, e.client_ip, e.method, e.path, e.status, e.duration_ms,
-        e.size_bytes, e.bytes_read, e.user_agent, e.upstream, e.user_id, e.message, inBlock ? null : e.raw, e.waf_rule_id, e.waf_rule_message, e.waf_severity,
-        e.waf_anomaly_score, e.waf_transaction_id, e.waf_blocked, hash, inBlock ? blockId : null, inBlock ? line : null,
-      ];
-    });
+    if (packed !== undefined && blockId !== null) {
+      statements.push(insertBlockFilter(tx, blockId, packed.span, packed.filter));
+      entryAt.forEach((i, n) => {
+        if (packed.lineOf[i] !== undefined) rows[n]![BLOCK_ID_COLUMN] = blockId;
+      });
+    }
     let inserted: readonly boolean[] = fresh ?? [];
     if (fresh !== undefined) {
-      const newRows = rows.filter((_, n) => fresh[n]);
+      const newRows = fresh.every(Boolean) ? rows : rows.filter((_, n) => fresh[n]);
       if (newRows.length > 0) statements.push(tx.insertMany('log_entries', ENTRY_COLUMNS, newRows));
     } else if (rows.length > 0) {
       inserted = await tx.insertNew('log_entries', ENTRY_COLUMNS, rows, 'content_hash');
@@ -458,7 +472,7 @@ export class RecordWriter {
       const item = entryOf(n);
       if (isNew) stored.push({ projectUuid: item.projectUuid, entry: item.entry, hostId: hostIds[i] ?? null });
     });
-    statements.push(applyRollups(tx, rollupDeltas(stored)));
+    statements.push(applyRollups(tx, stored.length === rows.length ? prepared.deltas : rollupDeltas(stored)));
 
     const rejects = batch.flatMap(({ item }) => (item.kind === 'reject' ? [item] : []));
     if (rejects.length > 0) statements.push(this.#storeRejects(tx, rejects, now));
@@ -520,19 +534,24 @@ export class RecordWriter {
   }
 }
 
+/** Each item's line in the batch's block: its entries whose raw line is blockable, in order. */
+function blockLines(batch: readonly Pending[]): (number | undefined)[] {
+  let next = 0;
+  return batch.map(({ item }) => (item.kind === 'entry' && blockable(item.entry.raw) ? next++ : undefined));
+}
+
 /** Packs the blockable raw lines of a batch's entries into one compressed block (none: undefined). */
-async function packRaw(batch: readonly Pending[]): Promise<PackedRaw | undefined> {
+async function packRaw(batch: readonly Pending[], lineOf: readonly (number | undefined)[]): Promise<PackedRaw | undefined> {
   const lines: string[] = [];
   const addresses: string[] = [];
   let tsMin = Infinity;
   let tsMax = -Infinity;
-  const lineOf = batch.map(({ item }) => {
-    if (item.kind !== 'entry' || !blockable(item.entry.raw)) return undefined;
+  batch.forEach(({ item }, i) => {
+    if (lineOf[i] === undefined || item.kind !== 'entry') return;
     lines.push(item.entry.raw);
     if (item.entry.remote_ip !== null) addresses.push(item.entry.remote_ip);
     tsMin = Math.min(tsMin, item.entry.ts);
     tsMax = Math.max(tsMax, item.entry.ts);
-    return lines.length - 1;
   });
   if (lines.length === 0) return undefined;
   return { data: await packBlock(lines), lines: lines.length, lineOf, span: { tsMin, tsMax }, filter: buildAddressFilter(addresses) };
