@@ -7,6 +7,7 @@ import type { SourceProgress, WriteItem } from './record-writer.js';
 export interface LineContext {
   readonly projectUuid: string;
   readonly parser: IngestParser;
+  /** The ingest source whose counters the line adds to (null: an import, counted by its report). */
   readonly sourceId: number | null;
   readonly sourceName: string;
 }
@@ -21,10 +22,11 @@ export function itemForLine(context: LineContext, line: SplitLine, progress: Sou
   const { entry } = outcome;
   const hash = contentHash(projectUuid, context.parser, entry.raw);
   // One object a line, however it ends (this runs for every line ingested).
-  return progress === undefined ? { kind: 'entry', projectUuid, entry, hash } : { kind: 'entry', projectUuid, entry, hash, progress };
+  if (progress !== undefined) return { kind: 'entry', projectUuid, entry, hash, progress };
+  return context.sourceId === null ? { kind: 'entry', projectUuid, entry, hash } : { kind: 'entry', projectUuid, entry, hash, countedIn: context.sourceId };
 }
 
 function rejectItem(context: LineContext, line: SplitLine, progress: SourceProgress | undefined, lineNumber: number | null, reason: string, text: string): WriteItem {
   const reject = { sourceId: context.sourceId, sourceName: context.sourceName, reason, lineNumber, byteOffset: line.start, excerpt: text };
-  return { kind: 'reject', projectUuid: context.projectUuid, reject, ...(progress === undefined ? {} : { progress }) };
+  return { kind: 'reject', projectUuid: context.projectUuid, reject, ...(progress !== undefined ? { progress } : context.sourceId === null ? {} : { countedIn: context.sourceId }) };
 }

@@ -27,9 +27,14 @@ export interface RejectRecord {
   readonly excerpt: string;
 }
 
+/**
+ * An entry or a rejected line, a tailed file's progress past a blank line. `progress` moves a
+ * tailed file's position and counters; `countedIn` names a source without a position (HTTP) whose
+ * counters the line adds to. Either commits with the line.
+ */
 export type WriteItem =
-  | { readonly kind: 'entry'; readonly projectUuid: string; readonly entry: NormalisedEntry; readonly hash: Buffer; readonly progress?: SourceProgress }
-  | { readonly kind: 'reject'; readonly projectUuid: string; readonly reject: RejectRecord; readonly progress?: SourceProgress }
+  | { readonly kind: 'entry'; readonly projectUuid: string; readonly entry: NormalisedEntry; readonly hash: Buffer; readonly progress?: SourceProgress; readonly countedIn?: number }
+  | { readonly kind: 'reject'; readonly projectUuid: string; readonly reject: RejectRecord; readonly progress?: SourceProgress; readonly countedIn?: number }
   | { readonly kind: 'progress'; readonly progress: SourceProgress };
 
 /** What became of an item once its batch committed. */
@@ -477,26 +482,25 @@ export class RecordWriter {
     const rejects = batch.flatMap(({ item }) => (item.kind === 'reject' ? [item] : []));
     if (rejects.length > 0) statements.push(this.#storeRejects(tx, rejects, now));
 
-    const perSource = new Map<number, { progress: SourceProgress; read: number; parsed: number; rejected: number; written: number }>();
+    const perSource = new Map<number, { progress: SourceProgress | undefined; read: number; parsed: number; rejected: number; written: number }>();
     batch.forEach(({ item }, i) => {
-      if (item.progress === undefined) return;
-      const s = perSource.get(item.progress.sourceId) ?? { progress: item.progress, read: 0, parsed: 0, rejected: 0, written: 0 };
-      s.progress = item.progress;
+      const sourceId = item.progress?.sourceId ?? (item.kind === 'progress' ? undefined : item.countedIn);
+      if (sourceId === undefined) return;
+      const s = perSource.get(sourceId) ?? { progress: undefined, read: 0, parsed: 0, rejected: 0, written: 0 };
+      s.progress = item.progress ?? s.progress;
       if (item.kind !== 'progress') s.read += 1;
       if (item.kind === 'entry') s.parsed += 1;
       if (item.kind === 'reject') s.rejected += 1;
       if (outcomes[i] === 'inserted') s.written += 1;
-      perSource.set(item.progress.sourceId, s);
+      perSource.set(sourceId, s);
     });
     for (const [id, s] of perSource) {
+      const position = s.progress === undefined ? {} : { byte_offset: s.progress.offset, device: s.progress.device, inode: s.progress.inode, bytes_behind: s.progress.bytesBehind };
       statements.push(
         tx.db
           .updateTable('ingest_sources')
           .set((eb) => ({
-            byte_offset: s.progress.offset,
-            device: s.progress.device,
-            inode: s.progress.inode,
-            bytes_behind: s.progress.bytesBehind,
+            ...position,
             lines_read: eb('lines_read', '+', s.read),
             lines_parsed: eb('lines_parsed', '+', s.parsed),
             lines_rejected: eb('lines_rejected', '+', s.rejected),

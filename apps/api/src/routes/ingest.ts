@@ -40,21 +40,8 @@ export function ingestRoutes(ctx: AppContext): Router {
       }
       if (row.kind !== 'http') throw new PanoptesError('VALIDATION', `source ${source} is a tailed file, not an HTTP source`);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      // The source's counters grow in the same transactions as the lines.
       const report = await ingestBatch(ctx.writer, body, { projectUuid, parser: row.parser, sourceName: source, sourceId: row.id });
-      const sourceId = row.id;
-      await scope.write((tx) =>
-        tx.db
-          .updateTable('ingest_sources')
-          .set((eb) => ({
-            lines_read: eb('lines_read', '+', report.results.length),
-            lines_parsed: eb('lines_parsed', '+', report.accepted + report.duplicates),
-            lines_rejected: eb('lines_rejected', '+', report.rejected),
-            lines_written: eb('lines_written', '+', report.accepted),
-            updated_at: ctx.clock(),
-          }))
-          .where('id', '=', sourceId)
-          .execute(),
-      );
       res.json(report);
     }),
   );
