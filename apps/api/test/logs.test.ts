@@ -116,7 +116,7 @@ describeEachDialect('ingest and log search over HTTP', (fixture) => {
     const server = await start();
     const token = await apiToken(server);
     const agent = new Client(server.url);
-    // 12 batches (one raw-line block each) of lines from 40 addresses in four /16s, times interleaved across batches.
+    // 12 batches (a raw-line block each, or more) of lines from 40 addresses in four /16s, times interleaved across batches.
     const base = JSON.parse(caddy.split('\n')[0]!) as { ts: number; request: Record<string, unknown> };
     const address = (i: number) => `10.${i % 4}.${(i * 7) % 5}.${i % 40}`;
     for (let batch = 0; batch < 12; batch++) {
@@ -126,7 +126,8 @@ describeEachDialect('ingest and log search over HTTP', (fixture) => {
     const admin = await setupAdmin(server); // its login writes an audit row from 127.0.0.1, kept outside blocks
     // A block written before filters existed has no Bloom filter: it is always opened.
     await server.ctx.db.write((tx) => tx.db.updateTable('log_block_filters').set({ ip_bloom: null }).where('block_id', '=', (eb) => eb.selectFrom('log_block_filters').select((e) => e.fn.min('block_id').as('m'))).execute());
-    expect(Number((await server.ctx.db.read.selectFrom('log_block_filters').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(12);
+    // A block a request at least (more when the flush interval passed while a body was being queued).
+    expect(Number((await server.ctx.db.read.selectFrom('log_block_filters').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBeGreaterThanOrEqual(12);
     const pages = async (query: string) => {
       const ids: number[] = [];
       let cursor: string | null = null;
