@@ -59,8 +59,8 @@ const TURN_EVERY_MS = 0.1;
 /**
  * For a producer's loop: a promise to await when it has held the event loop for `TURN_EVERY_MS`,
  * else undefined. The writer thread's answers are only handled between turns, and a batch's write
- * takes about ten round trips: a producer that parsed a whole read chunk (or HTTP body) in one go
- * made each of them wait, and the writer thread sat idle (1M lines here: 29 s, 24 s with turns).
+ * takes several round trips: a producer that parsed a whole read chunk (or HTTP body) in one go made
+ * each of them wait, and the writer thread sat idle (1M lines here: 29 s, 24 s with turns).
  */
 export function eventLoopTurns(): () => Promise<void> | undefined {
   let since = performance.now();

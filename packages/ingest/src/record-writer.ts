@@ -28,7 +28,7 @@ export interface RejectRecord {
 }
 
 /**
- * An entry or a rejected line, a tailed file's progress past a blank line. `progress` moves a
+ * An entry, a rejected line, or a tailed file's progress past a blank line. `progress` moves a
  * tailed file's position and counters; `countedIn` names a source without a position (HTTP) whose
  * counters the line adds to. Either commits with the line.
  */
