@@ -3,8 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { silentLogger, type Database, type Logger } from '@panoptes/db-core';
 import { LineSplitter, READ_CHUNK_BYTES, type SplitLine } from './line-splitter.js';
 import { itemForLine, type LineContext } from './line-items.js';
-import { eventLoopTurns } from './producing.js';
-import type { CommitSink, RecordWriter, WriteOutcome } from './record-writer.js';
+import { eventLoopTurns, PendingWrites } from './producing.js';
+import type { RecordWriter, WriteOutcome } from './record-writer.js';
 import { ensureFileSource, loadSource, type FileSourceConfig, type SourceState } from './sources.js';
 
 export interface TailerStats {
@@ -53,9 +53,18 @@ export class FileTailer {
   /** What every line's item says of the source (one object, not one a line). */
   #context: LineContext | undefined;
   #file: OpenFile | undefined;
-  /** Lines queued whose batch has not settled yet, and who waits for none to be left. */
-  #inFlight = 0;
-  readonly #settledWaiters: (() => void)[] = [];
+  /**
+   * Lines queued whose batch has not settled yet (one sink for all lines, no promise per line). The
+   * first failure of a run of lines makes the tailer rewind; the rest only settle.
+   */
+  readonly #pending = new PendingWrites(
+    (outcome) => this.#count(outcome),
+    (error) => {
+      if (this.#rewind) return undefined;
+      this.#rewind = true;
+      return this.#fail(error);
+    },
+  );
   #rewind = true;
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -113,8 +122,8 @@ export class FileTailer {
         if (this.#rewind) await this.#openAtCommitted();
         const progressed = this.#file === undefined ? false : await this.#step();
         if (!progressed) {
-          await this.#allSettled();
-          if (!this.#rewind && this.#inFlight === 0) {
+          await this.#pending.settled();
+          if (!this.#rewind && this.#pending.count === 0) {
             const ready = this.#idleWaiters.filter((w) => w.after < pass);
             this.#idleWaiters = this.#idleWaiters.filter((w) => w.after >= pass);
             for (const { resolve } of ready) resolve();
@@ -135,7 +144,7 @@ export class FileTailer {
 
   /** (Re)opens the file where the committed state says, after every line in flight settled. */
   async #openAtCommitted(): Promise<void> {
-    await this.#allSettled();
+    await this.#pending.settled();
     await this.#closeFile();
     const source = await loadSource(this.#db, this.#config.projectUuid, this.#config.name);
     this.#useSource(source);
@@ -228,38 +237,7 @@ export class FileTailer {
     const item = itemForLine(this.#context!, line, progress);
     if (item === null) return undefined;
     if (item.kind !== 'progress') this.#stats.linesRead += 1;
-    this.#inFlight += 1;
-    if (this.#writer.offerTo(item, this.#sink)) return undefined;
-    return this.#writer.submitTo(item, this.#sink).catch((error: unknown) => {
-      this.#inFlight -= 1;
-      throw error;
-    });
-  }
-
-  /** Every line's outcome comes here (one sink for all lines, no promise per line). */
-  readonly #sink: CommitSink = {
-    committed: (outcome) => {
-      this.#count(outcome);
-      this.#settled();
-    },
-    failed: (error) => {
-      // The first failure of a run of lines makes the tailer rewind; the rest only settle.
-      if (this.#rewind) {
-        this.#settled();
-        return;
-      }
-      this.#rewind = true;
-      void this.#fail(error).finally(() => this.#settled());
-    },
-  };
-
-  #settled(): void {
-    this.#inFlight -= 1;
-    if (this.#inFlight === 0) for (const resolve of this.#settledWaiters.splice(0)) resolve();
-  }
-
-  #allSettled(): Promise<void> {
-    return this.#inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#settledWaiters.push(resolve));
+    return this.#pending.queue(this.#writer, item);
   }
 
   #count(outcome: WriteOutcome): void {

@@ -1,17 +1,25 @@
 import type { CommitSink, RecordWriter, WriteItem, WriteOutcome } from './record-writer.js';
 
 /**
- * The sink of a producer that hands many items to the writer and waits for them all (an import, an
- * HTTP body): counts what is still pending, remembers the first failure, and passes each outcome on.
+ * The sink of a producer that hands many items to the writer (a tailer, an import, an HTTP body):
+ * counts what is still pending, passes each outcome on, and remembers the first failure. A failure
+ * handler that returns a promise (the tailer recording its error) holds its item pending until done.
  */
 export class PendingWrites implements CommitSink {
   readonly #onCommitted: (outcome: WriteOutcome, item: WriteItem) => void;
+  readonly #onFailed: ((error: unknown, item: WriteItem) => Promise<void> | void) | undefined;
   #count = 0;
   #failure: { readonly error: unknown } | undefined;
-  #waiter: (() => void) | undefined;
+  readonly #waiters: (() => void)[] = [];
 
-  constructor(onCommitted: (outcome: WriteOutcome, item: WriteItem) => void) {
+  constructor(onCommitted: (outcome: WriteOutcome, item: WriteItem) => void, onFailed?: (error: unknown, item: WriteItem) => Promise<void> | void) {
     this.#onCommitted = onCommitted;
+    this.#onFailed = onFailed;
+  }
+
+  /** Items queued whose batch has not settled yet. */
+  get count(): number {
+    return this.#count;
   }
 
   /** Queues an item with this sink; only when the writer's queue is full is there something to wait for. */
@@ -33,23 +41,27 @@ export class PendingWrites implements CommitSink {
     this.#settle();
   }
 
-  failed(error: unknown): void {
+  failed(error: unknown, item: WriteItem): void {
     this.#failure ??= { error };
-    this.#settle();
+    const handled = this.#onFailed?.(error, item);
+    if (handled === undefined) this.#settle();
+    else void handled.finally(() => this.#settle());
+  }
+
+  /** Resolves once no queued item is pending. */
+  settled(): Promise<void> {
+    return this.#count === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /** Resolves when every queued item settled; rejects with the first failure. */
   async done(): Promise<void> {
-    if (this.#count > 0) await new Promise<void>((resolve) => (this.#waiter = resolve));
+    await this.settled();
     if (this.#failure !== undefined) throw this.#failure.error;
   }
 
   #settle(): void {
     this.#count -= 1;
-    if (this.#count > 0) return;
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
-    waiter?.();
+    if (this.#count === 0) for (const resolve of this.#waiters.splice(0)) resolve();
   }
 }
 

@@ -465,7 +465,7 @@ export class RecordWriter {
     }
     let inserted: readonly boolean[] = fresh ?? [];
     if (fresh !== undefined) {
-      const newRows = fresh.every(Boolean) ? rows : rows.filter((_, n) => fresh[n]);
+      const newRows = rows.filter((_, n) => fresh[n]);
       if (newRows.length > 0) statements.push(tx.insertMany('log_entries', ENTRY_COLUMNS, newRows));
     } else if (rows.length > 0) {
       inserted = await tx.insertNew('log_entries', ENTRY_COLUMNS, rows, 'content_hash');
