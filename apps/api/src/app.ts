@@ -24,6 +24,9 @@ import { userRoutes } from './routes/users.js';
 export function createApp(ctx: AppContext, workers: () => Record<string, boolean> = () => ({})): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on the API's answers: live data nobody revalidates, and hashing every body cost a search
+  // page 2% of its CPU. The panel's files keep theirs (express.static sets its own).
+  app.disable('etag');
   app.set('trust proxy', ctx.config.trustProxy);
   app.use(
     helmet({

@@ -3,7 +3,7 @@ import { DEFAULT_PROJECT_UUID, PanoptesError } from '@panoptes/db-core';
 import { constantTimeEqual, hashToken } from '@panoptes/crypto';
 import type { AppContext } from '../context.js';
 import { route } from '../http.js';
-import { csrfToken, readCookie, resolveSession, SESSION_COOKIE, type User } from './sessions.js';
+import { csrfToken, readCookie, resolveSession, SESSION_COOKIE, type SessionRow, type User } from './sessions.js';
 import { ShortCache } from './short-cache.js';
 
 export type Auth =
@@ -22,7 +22,7 @@ declare global {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TOKEN_USE_RESOLUTION_MS = 60_000;
-/** How long the session limits and a project's access lists are reused without reading them again. */
+/** How long sessions, the session limits and a project's access lists are reused without reading them again. */
 const CACHE_MS = 1000;
 
 interface ProjectAccess {
@@ -31,6 +31,7 @@ interface ProjectAccess {
 }
 
 interface AuthCaches {
+  readonly sessions: ShortCache<SessionRow>;
   readonly limits: ShortCache<{ idleMs: number; absoluteMs: number }>;
   readonly projects: ShortCache<ProjectAccess | undefined>;
 }
@@ -40,7 +41,7 @@ const caches = new WeakMap<AppContext, AuthCaches>();
 function cachesOf(ctx: AppContext): AuthCaches {
   let found = caches.get(ctx);
   if (found === undefined) {
-    found = { limits: new ShortCache(CACHE_MS, ctx.clock), projects: new ShortCache(CACHE_MS, ctx.clock) };
+    found = { sessions: new ShortCache(CACHE_MS, ctx.clock), limits: new ShortCache(CACHE_MS, ctx.clock), projects: new ShortCache(CACHE_MS, ctx.clock) };
     caches.set(ctx, found);
   }
   return found;
@@ -62,10 +63,11 @@ function projectAccess(ctx: AppContext, uuid: string): Promise<ProjectAccess | u
   });
 }
 
-/** A signed-in change (a setting, a project's access) applies to the very next request. */
+/** A signed-in change (a sign-out, a user disabled, a setting, a project's access) applies to the very next request. */
 function forgetOnChange(ctx: AppContext, res: Response): void {
   res.once('finish', () => {
-    const { limits, projects } = cachesOf(ctx);
+    const { sessions, limits, projects } = cachesOf(ctx);
+    sessions.clear();
     limits.clear();
     projects.clear();
   });
@@ -92,7 +94,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
     }
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (token !== undefined) {
-      const found = await resolveSession(ctx.db, token, ctx.clock(), await sessionLimits(ctx));
+      const found = await resolveSession(ctx.db, token, ctx.clock(), await sessionLimits(ctx), cachesOf(ctx).sessions);
       if (found !== null) {
         const csrf = csrfToken(token);
         if (!SAFE.has(req.method)) {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Database, UsersTable } from '@panoptes/db-core';
 import { generateToken, hashToken } from '@panoptes/crypto';
 import type { Selectable } from 'kysely';
+import type { ShortCache } from './short-cache.js';
 
 export const SESSION_COOKIE = 'panoptes_session';
 export type User = Selectable<UsersTable>;
@@ -31,18 +32,31 @@ export async function createSession(db: Database, userId: number, meta: { readon
   return token;
 }
 
-/** The live session and its user for a cookie token; idle and absolute expiry enforced. */
-export async function resolveSession(db: Database, token: string, now: number, limits: SessionLimits): Promise<{ sessionId: number; user: User } | null> {
-  const row = await db.read
+function loadSession(db: Database, tokenHash: string) {
+  return db.read
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['s.id as session_id', 's.last_seen_at', 's.expires_at'])
     .selectAll('u')
-    .where('s.token_hash', '=', hashToken(token))
+    .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** A session and its user as stored (undefined: no such session). */
+export type SessionRow = Awaited<ReturnType<typeof loadSession>>;
+
+/**
+ * The live session and its user for a cookie token; idle and absolute expiry enforced. `memo`
+ * reuses a recent read of the session (every request of a signed-in panel asks for it).
+ */
+export async function resolveSession(db: Database, token: string, now: number, limits: SessionLimits, memo?: ShortCache<SessionRow>): Promise<{ sessionId: number; user: User } | null> {
+  const tokenHash = hashToken(token);
+  const row = await (memo === undefined ? loadSession(db, tokenHash) : memo.get(tokenHash, () => loadSession(db, tokenHash)));
   if (row === undefined || row.expires_at <= now || row.last_seen_at + limits.idleMs <= now || row.disabled) return null;
   if (now - row.last_seen_at > 60_000) {
     await db.write((tx) => tx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.session_id).execute());
+    // A memo holds this very row: the requests after this one need not write it again.
+    row.last_seen_at = now;
   }
   const { session_id: sessionId, last_seen_at: _seen, expires_at: _expires, ...user } = row;
   return { sessionId, user: user as User };

@@ -24,12 +24,14 @@ const series = z.object({
 
 export function logRoutes(ctx: AppContext): Router {
   const router = Router();
+  const entryJson = ctx.db.helpers.jsonObject(LIST_COLUMNS).as('entry');
 
+  /** Each entry as its JSON text, built by the database, with the (ts, id) that orders the pages. */
   const rows = (projectUuid: string, filters: LogFilters, limit: number, cursor?: { ts: number; id: number }, blocks?: readonly number[] | null) =>
     ctx.db
       .project(projectUuid)
       .read.selectFrom('log_entries')
-      .select(LIST_COLUMNS)
+      .select(['id', 'ts', entryJson])
       .where((eb) => eb.and([...logConditions(eb, filters, ctx.db.helpers), ...(cursor ? [eb.or([eb('ts', '<', cursor.ts), eb.and([eb('ts', '=', cursor.ts), eb('id', '<', cursor.id)])])] : [])]))
       .$if(blocks === null, (qb) => qb.where('raw_block_id', 'is', null))
       .$if(blocks != null, (qb) => qb.where('raw_block_id', 'in', blocks!))
@@ -57,7 +59,8 @@ export function logRoutes(ctx: AppContext): Router {
     const rows = await page(projectOf(req), q, q.limit + 1, q.cursor ? decodeCursor(q.cursor) : undefined);
     const entries = rows.slice(0, q.limit);
     const last = entries.at(-1);
-    res.json({ entries, nextCursor: rows.length > q.limit && last ? encodeCursor(last.ts, last.id) : null });
+    const nextCursor = rows.length > q.limit && last ? encodeCursor(last.ts, last.id) : null;
+    res.type('json').send(`{"entries":[${entries.map((r) => r.entry).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
   }));
 
   /**
@@ -147,8 +150,12 @@ export function logRoutes(ctx: AppContext): Router {
     let cursor: { ts: number; id: number } | undefined;
     for (;;) {
       const rows = await page(projectOf(req), q, 1000, cursor);
-      for (const row of rows) {
-        await write(res, q.format === 'csv' ? `${LIST_COLUMNS.map((c) => csvCell((row as Record<string, unknown>)[c])).join(',')}\n` : `${JSON.stringify(row)}\n`);
+      for (const { entry } of rows) {
+        if (q.format === 'ndjson') await write(res, `${entry}\n`);
+        else {
+          const row = JSON.parse(entry) as Record<string, unknown>;
+          await write(res, `${LIST_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`);
+        }
       }
       if (rows.length < 1000) break;
       const last = rows.at(-1)!;

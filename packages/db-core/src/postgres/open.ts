@@ -28,6 +28,8 @@ const capabilities: DialectCapabilities = { dialect: 'postgres', singleWriter: f
 
 const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} ILIKE ${likePattern(needle)} ESCAPE '\\'`,
+  // As text: the driver would parse a json value into an object.
+  jsonObject: (columns) => sql<string>`json_build_object(${sql.join(columns.map((c) => sql`${sql.lit(c)}, ${sql.ref(c)}`))})::text`,
 };
 
 /** A comparable form of a key's values (Buffers compare by content). */

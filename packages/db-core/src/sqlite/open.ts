@@ -9,7 +9,7 @@ import { PanoptesError, DatabaseUnavailableError, WritePathError } from '../erro
 import { silentLogger } from '../logger.js';
 import { createProjectScope } from '../project-scope-handle.js';
 import type { CheckpointResult, Database as PanoptesDatabase, HealthReport, OpenOptions } from '../database.js';
-import type { Schema } from '../schema/index.js';
+import { BOOLEAN_COLUMNS, type Schema } from '../schema/index.js';
 import { likePattern, type DialectCapabilities, type DialectHelpers } from '../write-context.js';
 import { applyConnectionPragmas, connectionPragmas, DEFAULT_JOURNAL_SIZE_LIMIT } from './pragmas.js';
 import { ReaderPool } from './reader-pool.js';
@@ -28,10 +28,15 @@ const READER_CACHE_KIB = 64 * 1024;
 /** Free pages handed back per write unit by `reclaimSpace`. */
 const RECLAIM_PAGES_PER_UNIT = 500;
 
+const BOOLEAN_NAMES: ReadonlySet<string> = new Set(BOOLEAN_COLUMNS);
+
 const capabilities: DialectCapabilities = { dialect: 'sqlite', singleWriter: true, skipLocked: false, maxParameters: 32766 };
 
 const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} LIKE ${likePattern(needle)} ESCAPE '\\'`,
+  // Booleans are stored as 0/1: json('true') makes a JSON true, not the text "true".
+  jsonObject: (columns) =>
+    sql<string>`json_object(${sql.join(columns.map((c) => sql`${sql.lit(c)}, ${BOOLEAN_NAMES.has(c) ? sql`json(CASE ${sql.ref(c)} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)` : sql.ref(c)}`))})`,
 };
 
 /** Opens a SQLite database file: one writer (unless read-only) and a pool of readers. */

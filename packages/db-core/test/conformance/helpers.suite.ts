@@ -160,6 +160,26 @@ export function helpersSuite(fixture: DialectFixture): void {
     );
   });
 
+  it('builds a JSON object of columns that parses to the row a query returns', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const columns = ['id', 'ts', 'source', 'host_id', 'path', 'status', 'waf_blocked'] as const;
+    const entry = db.helpers.jsonObject(columns).as('entry');
+    const text = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\u0000'));
+    const row = fc.tuple(fc.option(text), fc.option(fc.integer({ min: 100, max: 599 })), fc.option(fc.boolean()), fc.integer({ min: -(2 ** 50), max: 2 ** 50 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 12 }), async (rows) => {
+        const before = await db.read.selectFrom('log_entries').select((eb) => eb.fn.coalesce(eb.fn.max('id'), eb.lit(0)).as('id')).executeTakeFirstOrThrow();
+        await db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path', 'status', 'waf_blocked'], rows.map(([path, status, blocked, ts]) => [PROJECT_A, ts, 'audit', path, status, blocked])));
+        const query = db.read.selectFrom('log_entries').where('id', '>', Number(before.id)).orderBy('id');
+        const plain = await query.select(columns).execute();
+        const built = await query.select(['id', entry]).execute();
+        expect(built.map((r) => JSON.parse(r.entry) as unknown)).toEqual(plain);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('refuses Dates and rows of the wrong length in bulk inserts', async () => {
     const db = await fixture.open();
     await createFixtureSchema(db);
