@@ -32,6 +32,8 @@ interface OpenFile {
   readonly device: string;
   readonly inode: string;
   splitter: LineSplitter;
+  /** The size the last stat saw: up to it the file is read without asking again. */
+  size: number;
 }
 
 /**
@@ -181,7 +183,7 @@ export class FileTailer {
   async #openPath(path: string, offset: number): Promise<void> {
     const handle = await open(path, 'r');
     const info = await handle.stat();
-    this.#file = { handle, device: String(info.dev), inode: String(info.ino), splitter: new LineSplitter(offset) };
+    this.#file = { handle, device: String(info.dev), inode: String(info.ino), splitter: new LineSplitter(offset), size: info.size };
   }
 
   async #closeFile(): Promise<void> {
@@ -193,8 +195,11 @@ export class FileTailer {
   /** Reads what is new; at the end of the file, checks for rotation. True when something happened. */
   async #step(): Promise<boolean> {
     const file = this.#file!;
-    const size = (await file.handle.stat()).size;
     const position = file.splitter.offset;
+    // Catching up, each chunk would otherwise cost a stat as well as a read: on a 2-core VM each
+    // is a wake-up of a thread-pool thread that costs the event loop tens of microseconds.
+    if (position >= file.size) file.size = (await file.handle.stat()).size;
+    const size = file.size;
     if (size < position) {
       this.#logger.info({ source: this.#config.name }, 'file truncated (copytruncate): reading it again from the start');
       file.splitter = new LineSplitter(0);
@@ -204,6 +209,8 @@ export class FileTailer {
       const length = Math.min(this.#chunkBytes, size - position);
       const buffer = Buffer.allocUnsafe(length);
       const { bytesRead } = await file.handle.read(buffer, 0, length, position);
+      // Shorter than the stat promised: truncated meanwhile, the next step stats again.
+      if (bytesRead < length) file.size = position + bytesRead;
       await this.#emitAll(file, file.splitter.push(buffer.subarray(0, bytesRead)), size);
       this.#stats.bytesBehind = size - file.splitter.offset;
       return bytesRead > 0;

@@ -21,9 +21,11 @@ export function itemForLine(context: LineContext, line: SplitLine, progress: Sou
   const { projectUuid } = context;
   const { entry } = outcome;
   const hash = contentHash(projectUuid, context.parser, entry.raw);
-  // One object a line, however it ends (this runs for every line ingested).
-  if (progress !== undefined) return { kind: 'entry', projectUuid, entry, hash, progress };
-  return context.sourceId === null ? { kind: 'entry', projectUuid, entry, hash } : { kind: 'entry', projectUuid, entry, hash, countedIn: context.sourceId };
+  // One object a line, however it ends (this runs for every line ingested). The parsers keep the
+  // line they were given as `raw`, so its bytes are the line's bytes.
+  const rawBytes = line.bytes;
+  if (progress !== undefined) return { kind: 'entry', projectUuid, entry, hash, rawBytes, progress };
+  return context.sourceId === null ? { kind: 'entry', projectUuid, entry, hash, rawBytes } : { kind: 'entry', projectUuid, entry, hash, rawBytes, countedIn: context.sourceId };
 }
 
 function rejectItem(context: LineContext, line: SplitLine, progress: SourceProgress | undefined, lineNumber: number | null, reason: string, text: string): WriteItem {

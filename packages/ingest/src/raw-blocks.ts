@@ -7,6 +7,7 @@ const deflate = promisify(deflateRaw);
 
 /** Lines of one block are joined by this; a raw line containing it stays inline in `raw`. */
 const SEPARATOR = '\n';
+const SEPARATOR_BYTE = 0x0a;
 
 /** Whether a raw line can live in a block (it must not contain the separator). */
 export function blockable(raw: string): boolean {
@@ -18,12 +19,30 @@ export function blockable(raw: string): boolean {
  * keeps parsing while a batch compresses. Level 6 (zlib's default): 1,024 generated Caddy lines take
  * 46 bytes a line against 66 at level 1, for about a quarter more CPU (level 9: 42 bytes, 4x the CPU).
  */
-export async function packBlock(lines: readonly string[]): Promise<Buffer> {
-  const input = Buffer.from(lines.join(SEPARATOR), 'utf8');
+export async function packBlock(lines: readonly (string | Uint8Array)[]): Promise<Buffer> {
+  const input = joinLines(lines);
   // An output chunk that holds a typical block whole (log lines deflate to a tenth or less): one
   // call in the thread pool and one callback, where 16 KiB chunks cost the event loop a round trip
   // each (zlib's callbacks were 5% of its time during a 1M-line ingest).
   return deflate(input, { level: 6, strategy: constants.Z_DEFAULT_STRATEGY, chunkSize: Math.max(16 * 1024, Math.ceil(input.length / 4)) });
+}
+
+/**
+ * The lines as UTF-8, separated. Lines given as bytes (as read) are copied: encoding a batch's
+ * lines again after joining them cost 2.7 ms per 1,024 Caddy lines, copying their bytes 0.2 ms.
+ */
+function joinLines(lines: readonly (string | Uint8Array)[]): Buffer {
+  const parts = lines.map((line) => (typeof line === 'string' ? Buffer.from(line, 'utf8') : line));
+  let length = Math.max(0, parts.length - 1);
+  for (const part of parts) length += part.length;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  parts.forEach((part, i) => {
+    if (i > 0) out[at++] = SEPARATOR_BYTE;
+    out.set(part, at);
+    at += part.length;
+  });
+  return out;
 }
 
 /** The lines of a block, byte for byte as packed. */

@@ -30,10 +30,12 @@ export interface RejectRecord {
 /**
  * An entry, a rejected line, or a tailed file's progress past a blank line. `progress` moves a
  * tailed file's position and counters; `countedIn` names a source without a position (HTTP) whose
- * counters the line adds to. Either commits with the line.
+ * counters the line adds to. Either commits with the line. `rawBytes`, when the producer read the
+ * line as bytes, is `entry.raw` in UTF-8 (a view of the read): its raw-line block copies them
+ * instead of encoding the line again.
  */
 export type WriteItem =
-  | { readonly kind: 'entry'; readonly projectUuid: string; readonly entry: NormalisedEntry; readonly hash: Buffer; readonly progress?: SourceProgress; readonly countedIn?: number }
+  | { readonly kind: 'entry'; readonly projectUuid: string; readonly entry: NormalisedEntry; readonly hash: Buffer; readonly rawBytes?: Buffer; readonly progress?: SourceProgress; readonly countedIn?: number }
   | { readonly kind: 'reject'; readonly projectUuid: string; readonly reject: RejectRecord; readonly progress?: SourceProgress; readonly countedIn?: number }
   | { readonly kind: 'progress'; readonly progress: SourceProgress };
 
@@ -546,13 +548,13 @@ function blockLines(batch: readonly Pending[]): (number | undefined)[] {
 
 /** Packs the blockable raw lines of a batch's entries into one compressed block (none: undefined). */
 async function packRaw(batch: readonly Pending[], lineOf: readonly (number | undefined)[]): Promise<PackedRaw | undefined> {
-  const lines: string[] = [];
+  const lines: (string | Buffer)[] = [];
   const addresses: string[] = [];
   let tsMin = Infinity;
   let tsMax = -Infinity;
   batch.forEach(({ item }, i) => {
     if (lineOf[i] === undefined || item.kind !== 'entry') return;
-    lines.push(item.entry.raw);
+    lines.push(item.rawBytes ?? item.entry.raw);
     if (item.entry.remote_ip !== null) addresses.push(item.entry.remote_ip);
     tsMin = Math.min(tsMin, item.entry.ts);
     tsMax = Math.max(tsMax, item.entry.ts);

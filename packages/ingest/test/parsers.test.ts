@@ -176,3 +176,27 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('every parser', () => {
+  // A raw-line block copies the bytes a line was read as (WriteItem.rawBytes): that is only the
+  // stored raw line if each parser keeps the very line it was given.
+  it('keeps the line it was given, byte for byte, as raw', () => {
+    const coraza = JSON.stringify({
+      transaction: { unix_timestamp: 1795337424123456e3, id: 'tx-é', client_ip: '203.0.113.9', request: { method: 'GET', uri: '/ü', headers: { host: ['a.example'] } }, response: { status: 403 } },
+      messages: [],
+    });
+    const samples: [keyof typeof PARSERS, string[]][] = [
+      ['caddy_access', lines('caddy-access.jsonl')],
+      ['caddy_error', lines('caddy-error.jsonl')],
+      ['modsec_audit', lines('modsec-audit.jsonl')],
+      ['coraza_audit', [coraza]],
+      ['audit', [formatAuditEvent({ ts: 1_800_000_000_000, actor: 'zoë', action: 'host.update', target: 'hosts/3', ip: null, before: null, after: { name: '日本' } })]],
+    ];
+    for (const [parser, all] of samples) {
+      for (const line of all) {
+        const outcome = parseLineBytes(parser, Buffer.from(line, 'utf8'));
+        expect(outcome.ok ? Buffer.from(outcome.entry.raw, 'utf8').equals(Buffer.from(line, 'utf8')) : outcome.reason).toBe(true);
+      }
+    }
+  });
+});

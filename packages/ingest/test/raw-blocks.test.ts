@@ -16,10 +16,12 @@ function itemWithRaw(raw: string, ts: number): WriteItem {
 }
 
 describe('raw blocks', () => {
-  it('unpack gives back every packed line byte for byte', async () => {
+  it('unpack gives back every packed line byte for byte, given as text or as the bytes it was read as', async () => {
+    const line = fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\n'));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\n')), { minLength: 1, maxLength: 40 }), async (lines) => {
-        expect(unpackBlock(await packBlock(lines))).toEqual(lines);
+      fc.asyncProperty(fc.array(fc.tuple(line, fc.boolean()), { minLength: 1, maxLength: 40 }), async (given) => {
+        const lines = given.map(([text]) => text);
+        expect(unpackBlock(await packBlock(given.map(([text, asBytes]) => (asBytes ? Buffer.from(text, 'utf8') : text))))).toEqual(lines);
       }),
     );
   });
