@@ -204,24 +204,15 @@ export class RecordWriter {
    * that settles when its batch commits (or fails). (Wrapped: a promise would be flattened.)
    */
   async submit(item: WriteItem): Promise<{ readonly committed: Promise<WriteOutcome> }> {
-    await this.#room();
     const { sink, promise } = promiseSink();
-    this.#enqueue(item, sink);
+    await this.submitTo(item, sink);
     return { committed: promise };
   }
 
   /**
-   * Queues an item at once when there is room (a producer's fast path: no promise to wait for
-   * queueing); undefined when the queue is full, and the producer falls back to `submit`.
+   * Queues an item at once when there is room, telling `sink` what became of it (a producer's fast
+   * path: nothing to wait for); false when the queue is full, and the producer falls back to `submitTo`.
    */
-  offer(item: WriteItem): Promise<WriteOutcome> | undefined {
-    if (this.#full()) return undefined;
-    const { sink, promise } = promiseSink();
-    this.#enqueue(item, sink);
-    return promise;
-  }
-
-  /** Like `offer`, telling `sink` instead of a promise: whether the item was queued. */
   offerTo(item: WriteItem, sink: CommitSink): boolean {
     if (this.#full()) return false;
     this.#enqueue(item, sink);
