@@ -9,9 +9,7 @@ import {
   type CatalogTable,
   type ColumnFamily,
 } from '../catalog.js';
-import { BOOLEAN_COLUMNS } from '../schema/index.js';
-
-const BOOLEAN_NAMES: ReadonlySet<string> = new Set(BOOLEAN_COLUMNS);
+import { BOOLEAN_NAMES } from './connection.js';
 
 interface TableInfoRow { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }
 interface ForeignKeyRow { id: number; table: string; from: string; to: string | null; on_delete: string }

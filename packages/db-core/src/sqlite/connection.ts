@@ -4,7 +4,8 @@ import { BOOLEAN_COLUMNS } from '../schema/index.js';
 import { PanoptesError } from '../errors.js';
 import { translateSqliteError } from './errors.js';
 
-const BOOLEAN_NAMES: ReadonlySet<string> = new Set(BOOLEAN_COLUMNS);
+/** The boolean columns' names, for lookups by name (stored as 0/1 on SQLite). */
+export const BOOLEAN_NAMES: ReadonlySet<string> = new Set(BOOLEAN_COLUMNS);
 const STATEMENT_CACHE_SIZE = 512;
 
 /** Dates are refused: store epoch milliseconds. */

@@ -3,13 +3,13 @@ import { Kysely, sql } from 'kysely';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readSqliteCatalog } from './catalog.js';
-import { SqliteConnection } from './connection.js';
+import { BOOLEAN_NAMES, SqliteConnection } from './connection.js';
 import { PanoptesSqliteDialect } from './dialect.js';
 import { PanoptesError, DatabaseUnavailableError, WritePathError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { createProjectScope } from '../project-scope-handle.js';
 import type { CheckpointResult, Database as PanoptesDatabase, HealthReport, OpenOptions } from '../database.js';
-import { BOOLEAN_COLUMNS, type Schema } from '../schema/index.js';
+import type { Schema } from '../schema/index.js';
 import { likePattern, type DialectCapabilities, type DialectHelpers } from '../write-context.js';
 import { applyConnectionPragmas, connectionPragmas, DEFAULT_JOURNAL_SIZE_LIMIT } from './pragmas.js';
 import { ReaderPool } from './reader-pool.js';
@@ -27,8 +27,6 @@ import { WriterLock } from './writer-lock.js';
 const READER_CACHE_KIB = 64 * 1024;
 /** Free pages handed back per write unit by `reclaimSpace`. */
 const RECLAIM_PAGES_PER_UNIT = 500;
-
-const BOOLEAN_NAMES: ReadonlySet<string> = new Set(BOOLEAN_COLUMNS);
 
 const capabilities: DialectCapabilities = { dialect: 'sqlite', singleWriter: true, skipLocked: false, maxParameters: 32766 };
 
