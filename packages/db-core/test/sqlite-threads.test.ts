@@ -20,6 +20,20 @@ describe('connection threads [sqlite]', () => {
     }
   });
 
+  it('gives long texts back exactly, with booleans mapped, whichever way the reply travels', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    // Quotes, backslashes, control characters, non-ASCII and a surrogate pair, long enough that the
+    // rows go as a structured clone rather than JSON; and a short row among them.
+    const long = (i: number) => `"{\\"a\\": [${i}]}" \\ \n\t\u0001 é 漢 😀 `.repeat(40 + i);
+    const values = [long(0), long(1), 'short', long(2)];
+    await db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path', 'waf_blocked'], values.map((m, i) => [PROJECT_A, T0 + i, 'audit', m, i % 2 === 0])));
+    const select = (q: typeof db.read) => q.selectFrom('log_entries').select(['path', 'waf_blocked']).orderBy('ts').execute();
+    const expected = values.map((path, i) => ({ path, waf_blocked: i % 2 === 0 }));
+    expect(await select(db.read)).toEqual(expected);
+    expect(await db.write((tx) => select(tx.db))).toEqual(expected);
+  });
+
   it('refuses a Date before it reaches a thread, in rows and in query parameters, and stores nothing', async () => {
     const db = await fixture.open();
     await createFixtureSchema(db);

@@ -8,6 +8,7 @@ import type { Schema } from '../schema/index.js';
 import { refuseNestedWrite, runAsWriteUnit } from '../write-guard.js';
 import {
   likePattern,
+  quoteIdentifier,
   runScript,
   type DialectCapabilities,
   type DialectHelpers,
@@ -29,7 +30,7 @@ const capabilities: DialectCapabilities = { dialect: 'postgres', singleWriter: f
 const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} ILIKE ${likePattern(needle)} ESCAPE '\\'`,
   // As text: the driver would parse a json value into an object.
-  jsonObject: (columns) => sql<string>`json_build_object(${sql.join(columns.map((c) => sql`${sql.lit(c)}, ${sql.ref(c)}`))})::text`,
+  jsonObject: (columns) => sql.raw<string>(`json_build_object(${columns.map((c) => `'${c}', ${quoteIdentifier(c)}`).join(', ')})::text`),
 };
 
 /** A comparable form of a key's values (Buffers compare by content). */

@@ -10,7 +10,7 @@ import { silentLogger } from '../logger.js';
 import { createProjectScope } from '../project-scope-handle.js';
 import type { CheckpointResult, Database as PanoptesDatabase, HealthReport, OpenOptions } from '../database.js';
 import type { Schema } from '../schema/index.js';
-import { likePattern, type DialectCapabilities, type DialectHelpers } from '../write-context.js';
+import { likePattern, quoteIdentifier, type DialectCapabilities, type DialectHelpers } from '../write-context.js';
 import { applyConnectionPragmas, connectionPragmas, DEFAULT_JOURNAL_SIZE_LIMIT } from './pragmas.js';
 import { ReaderPool } from './reader-pool.js';
 import { ConnectionThread } from './connection-thread.js';
@@ -34,7 +34,9 @@ const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} LIKE ${likePattern(needle)} ESCAPE '\\'`,
   // Booleans are stored as 0/1: json('true') makes a JSON true, not the text "true".
   jsonObject: (columns) =>
-    sql<string>`json_object(${sql.join(columns.map((c) => sql`${sql.lit(c)}, ${BOOLEAN_NAMES.has(c) ? sql`json(CASE ${sql.ref(c)} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)` : sql.ref(c)}`))})`,
+    sql.raw<string>(
+      `json_object(${columns.map((c) => `'${c}', ${BOOLEAN_NAMES.has(c) ? `json(CASE ${quoteIdentifier(c)} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)` : quoteIdentifier(c)}`).join(', ')})`,
+    ),
 };
 
 /** Opens a SQLite database file: one writer (unless read-only) and a pool of readers. */

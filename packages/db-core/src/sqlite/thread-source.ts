@@ -15,7 +15,8 @@
  * Rows travel as arrays (better-sqlite3 builds them 2-3x faster than objects) encoded as one JSON
  * string `[columns, rows]`, which the main thread parses in a fifth of the time a structured clone
  * of the same rows takes to deserialise. Rows holding anything JSON cannot carry exactly (a BLOB,
- * a non-finite REAL) are sent as a structured clone instead. Booleans are mapped here, both ways.
+ * a non-finite REAL), and rows of long strings, are sent as a structured clone instead. Booleans are
+ * mapped here, both ways.
  */
 export const CONNECTION_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -26,6 +27,8 @@ if (workerData.newFileAutoVacuum && Number(db.pragma('page_count', { simple: tru
 for (const pragma of workerData.pragmas) db.pragma(pragma);
 const BOOLEANS = new Set(workerData.booleans);
 const CACHE_SIZE = workerData.cacheSize;
+/** Characters a value, on average, from which a reply goes as a structured clone instead of JSON. */
+const LONG_STRINGS = 64;
 const statements = new Map();
 const streams = new Map();
 const schemaVersion = db.prepare('PRAGMA schema_version').pluck();
@@ -71,20 +74,29 @@ function bind(params) {
 function encode(entry, rows, extra) {
   const flags = entry.booleans;
   let plain = true;
+  let values = 0;
+  let chars = 0;
   for (const row of rows) {
     for (const i of flags) {
       const v = row[i];
       if (v === 0 || v === 1) row[i] = v === 1;
     }
     if (plain) {
+      values += row.length;
       for (const v of row) {
-        if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) continue;
-        plain = false;
-        break;
+        if (typeof v === 'string') chars += v.length;
+        else if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) continue;
+        else {
+          plain = false;
+          break;
+        }
       }
     }
   }
-  return plain ? { ...extra, json: JSON.stringify([entry.columns, rows]) } : { ...extra, columns: entry.columns, rows };
+  // Long strings (a page of JSON texts) are copied as they are by a structured clone; in JSON every
+  // quote in them would be escaped here and unescaped there (51 rows of 600-character texts: 54 +
+  // 39 us as JSON, 17 + 20 us cloned).
+  return plain && chars < LONG_STRINGS * values ? { ...extra, json: JSON.stringify([entry.columns, rows]) } : { ...extra, columns: entry.columns, rows };
 }
 
 function pull(id, size) {

@@ -178,6 +178,8 @@ export function helpersSuite(fixture: DialectFixture): void {
       }),
       { numRuns: 40 },
     );
+    // Its SQL is written out whole: only plain column names go in.
+    for (const name of ['path"', "path', 1) --", 'log_entries.path']) expect(() => db.helpers.jsonObject([name])).toThrow(/not a plain SQL identifier/);
   });
 
   it('refuses Dates and rows of the wrong length in bulk inserts', async () => {
