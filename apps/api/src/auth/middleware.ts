@@ -31,7 +31,7 @@ interface ProjectAccess {
 }
 
 interface AuthCaches {
-  readonly sessions: ShortCache<SessionRow>;
+  readonly sessions: ShortCache<SessionRow | undefined>;
   readonly limits: ShortCache<{ idleMs: number; absoluteMs: number }>;
   readonly projects: ShortCache<ProjectAccess | undefined>;
 }

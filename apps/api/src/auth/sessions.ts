@@ -32,34 +32,41 @@ export async function createSession(db: Database, userId: number, meta: { readon
   return token;
 }
 
-function loadSession(db: Database, tokenHash: string) {
-  return db.read
+/** A session and its user as stored, split once when read (a memo hands the same one to many requests). */
+export interface SessionRow {
+  readonly sessionId: number;
+  readonly expiresAt: number;
+  lastSeenAt: number;
+  readonly user: User;
+}
+
+async function loadSession(db: Database, tokenHash: string): Promise<SessionRow | undefined> {
+  const row = await db.read
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['s.id as session_id', 's.last_seen_at', 's.expires_at'])
     .selectAll('u')
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { session_id: sessionId, last_seen_at: lastSeenAt, expires_at: expiresAt, ...user } = row;
+  return { sessionId, expiresAt, lastSeenAt, user };
 }
-
-/** A session and its user as stored (undefined: no such session). */
-export type SessionRow = Awaited<ReturnType<typeof loadSession>>;
 
 /**
  * The live session and its user for a cookie token; idle and absolute expiry enforced. `memo`
  * reuses a recent read of the session (every request of a signed-in panel asks for it).
  */
-export async function resolveSession(db: Database, token: string, now: number, limits: SessionLimits, memo?: ShortCache<SessionRow>): Promise<{ sessionId: number; user: User } | null> {
+export async function resolveSession(db: Database, token: string, now: number, limits: SessionLimits, memo?: ShortCache<SessionRow | undefined>): Promise<{ sessionId: number; user: User } | null> {
   const tokenHash = hashToken(token);
   const row = await (memo === undefined ? loadSession(db, tokenHash) : memo.get(tokenHash, () => loadSession(db, tokenHash)));
-  if (row === undefined || row.expires_at <= now || row.last_seen_at + limits.idleMs <= now || row.disabled) return null;
-  if (now - row.last_seen_at > 60_000) {
-    await db.write((tx) => tx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.session_id).execute());
+  if (row === undefined || row.expiresAt <= now || row.lastSeenAt + limits.idleMs <= now || row.user.disabled) return null;
+  if (now - row.lastSeenAt > 60_000) {
+    await db.write((tx) => tx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.sessionId).execute());
     // A memo holds this very row: the requests after this one need not write it again.
-    row.last_seen_at = now;
+    row.lastSeenAt = now;
   }
-  const { session_id: sessionId, last_seen_at: _seen, expires_at: _expires, ...user } = row;
-  return { sessionId, user: user as User };
+  return row;
 }
 
 /** The CSRF token of a session: derived from its secret, so nothing else needs storing. */
