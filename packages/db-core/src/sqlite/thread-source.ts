@@ -85,8 +85,7 @@ function encode(entry, rows, extra) {
       values += row.length;
       for (const v of row) {
         if (typeof v === 'string') chars += v.length;
-        else if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) continue;
-        else {
+        else if (!(v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
           plain = false;
           break;
         }
