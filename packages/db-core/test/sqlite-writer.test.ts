@@ -1,7 +1,10 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../src/index.js';
+import { ConnectionThread } from '../src/sqlite/connection-thread.js';
 import { sqliteFixture, startTypeScriptChild, type Child } from '../src/testing.js';
 import { createFixtureSchema, T0 } from './fixtures/schema.js';
 
@@ -123,6 +126,83 @@ describe('WAL growth [sqlite]', () => {
     expect(largest).toBeGreaterThan(limit);
     expect(largest).toBeLessThan(16 * limit);
     await expect.poll(wal, { timeout: 20_000, interval: 20 }).toBe(0);
+  });
+});
+
+describe('the transaction of a write unit [sqlite]', () => {
+  const fixture = sqliteFixture();
+  const pathOf = async (): Promise<string> => {
+    const { path } = parseDatabaseUrl(await fixture.freshUrl()) as { path: string };
+    mkdirSync(dirname(path), { recursive: true });
+    return path;
+  };
+
+  it('runs statements of the writer only inside an open transaction, and refuses them otherwise', async () => {
+    const path = await pathOf();
+    const thread = new ConnectionThread({ path, readOnly: false, pragmas: ['journal_mode = WAL'], transactional: true });
+    try {
+      await thread.ready();
+      await expect(thread.exec('CREATE TABLE t (x INTEGER)')).rejects.toMatchObject({ code: 'NO_TRANSACTION' });
+      await thread.begin('BEGIN IMMEDIATE');
+      await thread.exec('CREATE TABLE t (x INTEGER)');
+      expect(await thread.insert('INSERT INTO t (x) VALUES (?)', [[1], [2]])).toBe(2);
+      await thread.exec('COMMIT');
+      await expect(thread.insert('INSERT INTO t (x) VALUES (?)', [[3]])).rejects.toMatchObject({ code: 'NO_TRANSACTION' });
+    } finally {
+      await thread.close();
+    }
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT x FROM t ORDER BY x').pluck().all()).toEqual([1, 2]);
+    check.close();
+  });
+
+  it('never runs the statements posted behind a BEGIN that failed on their own', { timeout: 30_000 }, async () => {
+    const path = await pathOf();
+    const setup = new Database(path);
+    setup.pragma('journal_mode = WAL');
+    setup.exec('CREATE TABLE t (x INTEGER)');
+    // Another connection holds the write lock past the thread's busy timeout, then lets go while the
+    // insert posted behind the failed BEGIN would still be waiting for it (in autocommit it would then
+    // go in on its own).
+    setup.exec('BEGIN IMMEDIATE');
+    const thread = new ConnectionThread({ path, readOnly: false, pragmas: ['busy_timeout = 500'], transactional: true });
+    try {
+      await thread.ready();
+      const release = setTimeout(() => setup.exec('ROLLBACK'), 750);
+      const begun = thread.begin('BEGIN IMMEDIATE');
+      const inserted = thread.insert('INSERT INTO t (x) VALUES (?)', [[1]]);
+      await expect(begun).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      await expect(inserted).rejects.toMatchObject({ code: 'NO_TRANSACTION' });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      clearTimeout(release);
+    } finally {
+      await thread.close();
+    }
+    expect(setup.inTransaction).toBe(false);
+    expect(setup.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0);
+    setup.close();
+  });
+
+  it('stores nothing of a unit whose transaction SQLite rolled back on its own (disk full)', async () => {
+    const url = await fixture.freshUrl();
+    const db = await fixture.open({ url });
+    await createFixtureSchema(db);
+    const big = 'x'.repeat(4000);
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => ['00000000-0000-0000-0000-00000000000a', T0 + i, 'audit', big]);
+    const failed = db.write(async (tx) => {
+      // Room for a few pages more: the big insert fails with SQLITE_FULL, which rolls the whole
+      // transaction back. The settings row was posted with it, not after its answer (as a log
+      // batch posts its rows, rollups and source offset): it must not go in on its own.
+      const { page_count: pages } = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(tx.db)).rows[0]!;
+      await sql.raw(`PRAGMA max_page_count = ${Number(pages) + 4}`).execute(tx.db);
+      await Promise.all([
+        tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path'], rows(50)),
+        tx.insertMany('settings', ['key', 'value', 'updated_at'], [['posted-with-it', 'v', T0]]),
+      ]);
+    });
+    await expect(failed).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    expect(await db.read.selectFrom('settings').select('key').execute()).toEqual([]);
+    expect(await db.read.selectFrom('log_entries').select('id').execute()).toEqual([]);
   });
 });
 

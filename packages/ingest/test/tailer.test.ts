@@ -2,9 +2,10 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PROJECT_UUID, type Database } from '@panoptes/db-core';
-import { describeEachDialect } from '@panoptes/db-core/testing';
+import { describeEachDialect, sqliteFixture } from '@panoptes/db-core/testing';
 import { openMigrated } from '@panoptes/migrations/testing';
-import { afterAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileTailer, loadSource, RecordWriter, resolveRaw, type FileSourceConfig } from '../src/index.js';
 import { caddyLines, countRows } from './fixtures/lines.js';
 
@@ -155,5 +156,45 @@ describeEachDialect('tailing a file', (fixture) => {
     await tailer.idle();
     expect(await stored(db)).toEqual(lines);
     await stopAll();
+  });
+});
+
+describe('tailing a file onto a full disk [sqlite]', () => {
+  const fixture = sqliteFixture();
+  const dir = mkdtempSync(join(tmpdir(), 'panoptes-full-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** Caps the database file a few pages above its size (as a full disk would), or lifts the cap. */
+  const capPages = (db: Database, extra: number | null) =>
+    db.write(async (tx) => {
+      const { page_count: pages } = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(tx.db)).rows[0]!;
+      await sql.raw(`PRAGMA max_page_count = ${extra === null ? 2 ** 30 : Number(pages) + extra}`).execute(tx.db);
+    });
+
+  it('neither moves past lines it could not store nor stores them twice once there is room again', { timeout: 30_000 }, async () => {
+    const db = await openMigrated(fixture);
+    const writer = new RecordWriter(db, { flushIntervalMs: 10 });
+    const path = join(dir, 'access.log');
+    // Long request paths: the batch's compressed raw-line block fits in the room left, its rows do
+    // not. The block's insert succeeds, then the rows' insert fails with SQLITE_FULL, which rolls
+    // the transaction back; the source's new offset, posted with the rows, must not go in alone.
+    const lines = caddyLines(20).map((line, i) => {
+      const record = JSON.parse(line) as { request: Record<string, unknown> };
+      return JSON.stringify({ ...record, request: { ...record.request, uri: `/${'x'.repeat(20_000)}/${i}` } });
+    });
+    writeFileSync(path, block(lines));
+    const config: FileSourceConfig = { projectUuid: DEFAULT_PROJECT_UUID, name: 'caddy-full', path, parser: 'caddy_access' };
+    await capPages(db, 8);
+    const tailer = new FileTailer(db, writer, config, { pollIntervalMs: 15 });
+    await tailer.start();
+    await expect.poll(() => tailer.stats.lastError, { timeout: 10_000 }).toMatch(/full/);
+    expect(await countRows(db)).toBe(0);
+    expect((await loadSource(db, DEFAULT_PROJECT_UUID, config.name)).offset).toBe(0);
+
+    await capPages(db, null);
+    await expect.poll(async () => (await loadSource(db, DEFAULT_PROJECT_UUID, config.name)).offset, { timeout: 10_000 }).toBe(Buffer.byteLength(block(lines)));
+    await tailer.stop();
+    await writer.drain();
+    const rows = await db.read.selectFrom('log_entries').select(['raw', 'raw_block_id', 'raw_block_line']).orderBy('id').execute();
+    expect((await resolveRaw(db, rows)).map((r) => r.raw)).toEqual(lines);
   });
 });

@@ -46,6 +46,11 @@ export interface ConnectionThreadOptions {
   readonly newFileAutoVacuum?: boolean;
   /** Called before every statement: the writer uses it to refuse use outside a write unit. */
   readonly guard?: () => void;
+  /**
+   * The writer: every statement (all but `begin`, `pragma` and `rollbackOpen`) belongs to a write
+   * unit and runs only inside its open transaction; the thread refuses it otherwise.
+   */
+  readonly transactional?: boolean;
   /** Told how long each query ran in the thread (the read router learns which statements are cheap). */
   readonly observe?: (sql: string, ms: number) => void;
 }
@@ -82,7 +87,7 @@ export class ConnectionThread implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     this.#options.guard?.();
     checkSqliteParameters(compiledQuery.parameters);
-    const reply = await this.#request({ op: 'query', sql: compiledQuery.sql, params: compiledQuery.parameters });
+    const reply = await this.#request(this.#statement({ op: 'query', sql: compiledQuery.sql, params: compiledQuery.parameters }));
     if (reply.ms !== undefined) this.#options.observe?.(compiledQuery.sql, reply.ms);
     if (reply.changes !== undefined) {
       return { rows: [], numAffectedRows: BigInt(reply.changes), insertId: BigInt(reply.lastInsertRowid ?? 0) };
@@ -95,7 +100,7 @@ export class ConnectionThread implements DatabaseConnection {
     const size = Math.max(1, chunkSize ?? STREAM_CHUNK);
     checkSqliteParameters(compiledQuery.parameters);
     const id = (this.#nextId += 1);
-    let reply = await this.#request({ op: 'stream', sql: compiledQuery.sql, params: compiledQuery.parameters, size }, id);
+    let reply = await this.#request(this.#statement({ op: 'stream', sql: compiledQuery.sql, params: compiledQuery.parameters, size }), id);
     let finished = false;
     try {
       for (;;) {
@@ -115,21 +120,32 @@ export class ConnectionThread implements DatabaseConnection {
   /** Runs SQL text without parameters (may hold several statements). */
   async exec(sql: string): Promise<void> {
     this.#options.guard?.();
+    await this.#request(this.#statement({ op: 'exec', sql }));
+  }
+
+  /** Begins a write unit's transaction (`BEGIN IMMEDIATE`): the one statement of a unit that runs outside it. */
+  async begin(sql: string): Promise<void> {
+    this.#options.guard?.();
     await this.#request({ op: 'exec', sql });
   }
 
   /** Runs one prepared INSERT per row; the rows inserted, or with `each` which rows were. */
   async insert(sql: string, rows: readonly (readonly unknown[])[]): Promise<number> {
     this.#options.guard?.();
-    const reply = await this.#request({ op: 'insert', sql, rows: checked(rows), each: false });
+    const reply = await this.#request(this.#statement({ op: 'insert', sql, rows: checked(rows), each: false }));
     return reply.changes ?? 0;
   }
 
   /** Like `insert`, telling for each row whether it was inserted. */
   async insertEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<boolean[]> {
     this.#options.guard?.();
-    const reply = await this.#request({ op: 'insert', sql, rows: checked(rows), each: true });
+    const reply = await this.#request(this.#statement({ op: 'insert', sql, rows: checked(rows), each: true }));
     return reply.flags ?? [];
+  }
+
+  /** A statement's request, marked as one of a write unit on the writer's connection. */
+  #statement(message: Record<string, unknown>): Record<string, unknown> {
+    return this.#options.transactional === true ? { ...message, tx: true } : message;
   }
 
   /** `PRAGMA <sql>`; with `simple`, the first column of the first row. */

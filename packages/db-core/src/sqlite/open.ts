@@ -75,6 +75,7 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Pa
         // Checkpoints run in the checkpointer's worker, never on the writer's connection.
         pragmas: ['journal_mode = WAL', ...connectionPragmas(journalSizeLimit), 'wal_autocheckpoint = 0'],
         guard: () => guard(),
+        transactional: true,
       });
       writer = new SqliteWriter(connection, capabilities, helpers, afterUnit);
       guard = writer.guard;

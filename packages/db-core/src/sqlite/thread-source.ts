@@ -12,6 +12,12 @@
  *   { id, op: 'rollback-open' }              -> { rolledBack }
  *   { id, op: 'pragmas' }                    -> { pragmas }
  *
+ * A write unit's statements carry `tx: true`: the thread runs one only inside an open transaction
+ * and refuses it otherwise (NO_TRANSACTION). Some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM)
+ * make SQLite roll the whole transaction back on its own; the statements a unit posted together
+ * with the failing one would then each commit on their own (a log batch's source offset without
+ * its rows). Refused, they fail with the unit.
+ *
  * Rows travel as arrays (better-sqlite3 builds them 2-3x faster than objects) encoded as one JSON
  * string `[columns, rows]`, which the main thread parses in a fifth of the time a structured clone
  * of the same rows takes to deserialise. Rows holding anything JSON cannot carry exactly (a BLOB,
@@ -124,6 +130,9 @@ function readPragmas() {
 }
 
 function handle(m) {
+  if (m.tx === true && !db.inTransaction) {
+    throw Object.assign(new Error('no transaction is open for this write unit: SQLite rolled it back after an earlier error, or it never began'), { code: 'NO_TRANSACTION' });
+  }
   switch (m.op) {
     case 'query': {
       const started = performance.now();
