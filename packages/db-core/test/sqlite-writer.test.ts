@@ -12,6 +12,9 @@ const CHILD = new URL('./fixtures/open-in-child.ts', import.meta.url).pathname;
 const PACKAGE_DIR = new URL('..', import.meta.url).pathname;
 
 describe('the single SQLite writer across processes [sqlite]', () => {
+  // Each child compiles its TypeScript on start: on a loaded 2-core machine (every package's lint,
+  // typecheck and tests at once) two children took over 30 s.
+  const CHILDREN_MS = 120_000;
   const fixture = sqliteFixture();
   const children: Child[] = [];
   afterEach(() => {
@@ -23,7 +26,7 @@ describe('the single SQLite writer across processes [sqlite]', () => {
     return child;
   };
 
-  it('refuses a second writer process with a clear message, while read-only opens still work', async () => {
+  it('refuses a second writer process with a clear message, while read-only opens still work', { timeout: CHILDREN_MS }, async () => {
     const url = await fixture.freshUrl();
     const db = await fixture.open({ url });
     await createFixtureSchema(db);
@@ -42,7 +45,7 @@ describe('the single SQLite writer across processes [sqlite]', () => {
     await expect(fixture.open({ url })).rejects.toMatchObject({ code: 'DATABASE_LOCKED' });
   });
 
-  it('frees the writer lock when its holder is killed with SIGKILL', async () => {
+  it('frees the writer lock when its holder is killed with SIGKILL', { timeout: CHILDREN_MS }, async () => {
     const url = await fixture.freshUrl();
     const setup = await fixture.open({ url });
     await createFixtureSchema(setup);
