@@ -146,7 +146,7 @@ describe('the transaction of a write unit [sqlite]', () => {
     try {
       await thread.ready();
       await expect(thread.exec('CREATE TABLE t (x INTEGER)')).rejects.toMatchObject({ code: 'NO_TRANSACTION' });
-      await thread.begin('BEGIN IMMEDIATE');
+      await thread.begin();
       await thread.exec('CREATE TABLE t (x INTEGER)');
       expect(await thread.insert('INSERT INTO t (x) VALUES (?)', [[1], [2]])).toBe(2);
       await thread.exec('COMMIT');
@@ -172,7 +172,7 @@ describe('the transaction of a write unit [sqlite]', () => {
     try {
       await thread.ready();
       const release = setTimeout(() => setup.exec('ROLLBACK'), 750);
-      const begun = thread.begin('BEGIN IMMEDIATE');
+      const begun = thread.begin();
       const inserted = thread.insert('INSERT INTO t (x) VALUES (?)', [[1]]);
       await expect(begun).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
       await expect(inserted).rejects.toMatchObject({ code: 'NO_TRANSACTION' });

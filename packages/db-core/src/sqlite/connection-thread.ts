@@ -123,10 +123,10 @@ export class ConnectionThread implements DatabaseConnection {
     await this.#request(this.#statement({ op: 'exec', sql }));
   }
 
-  /** Begins a write unit's transaction (`BEGIN IMMEDIATE`): the one statement of a unit that runs outside it. */
-  async begin(sql: string): Promise<void> {
+  /** `BEGIN IMMEDIATE`: a write unit's one statement that runs outside its transaction. */
+  async begin(): Promise<void> {
     this.#options.guard?.();
-    await this.#request({ op: 'exec', sql });
+    await this.#request({ op: 'exec', sql: 'BEGIN IMMEDIATE' });
   }
 
   /** Runs one prepared INSERT per row; the rows inserted, or with `each` which rows were. */

@@ -91,7 +91,7 @@ export class SqliteWriter {
       await options.around?.before();
       this.#active = true;
       try {
-        await connection.begin('BEGIN IMMEDIATE');
+        await connection.begin();
         const value = await runAsWriteUnit(() => unit(this.#context()));
         await options.beforeCommit?.();
         await connection.exec('COMMIT');
