@@ -47,7 +47,7 @@ async function healthzUnderLoad(api: ApiServer, seconds: number): Promise<{ p99:
   // loop a batch on the 2-core machine), they delayed the healthz answers autocannon times here.
   const generator = new CaddyLineGenerator(99);
   const now = Date.now();
-  const bodies = Array.from({ length: seconds * 20 + 20 }, (_, tick) => Array.from({ length: 1000 }, (_, i) => generator.line(tick * 1000 + i, now, 1)).join('\n'));
+  const bodies = Array.from({ length: Math.ceil(seconds * 20) + 10 }, (_, tick) => Array.from({ length: 1000 }, (_, i) => generator.line(tick * 1000 + i, now, 1)).join('\n'));
   let stop = false;
   let ingested = 0;
   // Two requests in flight at most, as two shippers would: one alone, waiting for each commit,
