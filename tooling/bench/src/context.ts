@@ -9,6 +9,14 @@ export interface IngestRun {
   readonly seconds: number;
   readonly peakRssMb: number;
   readonly recoverable: boolean;
+  /** CPU seconds of the ingest process over the run, all its threads. */
+  readonly cpuSeconds: number;
+  /** CPU seconds of its event loop (main thread); null without /proc. */
+  readonly eventLoopCpuSeconds: number | null;
+  /** Share of the run its event loop was busy (0-1). */
+  readonly eventLoopUtilization: number;
+  /** CPU seconds of Postgres's processes over the run (0 on SQLite). */
+  readonly serverCpuSeconds: number;
 }
 
 /** What the groups of one run share: the figures, a scratch folder, the generated log and the ingested database. */

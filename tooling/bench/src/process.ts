@@ -5,9 +5,14 @@ import { REPO } from './data.js';
 const TSX = ['--import', 'tsx', '--conditions=@panoptes/source'];
 const API_DIR = `${REPO}apps/api`;
 
+/** Node's flags for a V8 CPU profile of a child, written to BENCH_CPU_PROF_DIR when it is set. */
+function cpuProfile(): string[] {
+  return process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+}
+
 /** Runs a TypeScript script of this package in a child process and returns its last stdout line as JSON. */
 export async function runWorker<T>(script: string, args: readonly string[]): Promise<T> {
-  const child = spawn(process.execPath, [...TSX, new URL(`./workers/${script}`, import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...cpuProfile(), ...TSX, new URL(`./workers/${script}`, import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
   createInterface({ input: child.stdout }).on('line', (l) => (last = l));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -40,8 +45,7 @@ export function bundleApi(): Promise<void> {
 /** Spawns the bundled `panoptes serve`, the way `npm start` runs it. */
 export async function spawnServe(env: Record<string, string>, stdio: StdioOptions): Promise<ChildProcess> {
   await bundleApi();
-  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  return spawn(process.execPath, [...profile, 'bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio });
+  return spawn(process.execPath, [...cpuProfile(), 'bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio });
 }
 
 /** Starts `panoptes serve` (apps/api) as a child on `port`, creates the admin and an ingest token. */

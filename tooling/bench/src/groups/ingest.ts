@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { contentHash, parseCaddyAccess } from '@panoptes/ingest';
 import { DEFAULT_PROJECT_UUID, openDatabase } from '@panoptes/db-core';
 import { createMigrator } from '@panoptes/migrations';
-import type { BenchContext } from '../context.js';
+import type { BenchContext, IngestRun } from '../context.js';
+import { addCpuCeiling, processCpuSeconds, usPerLine } from '../cpu.js';
 import { chunks } from '../lines.js';
 import { freshPort } from '../ports.js';
 import { startApi } from '../process.js';
@@ -66,6 +67,8 @@ async function httpIngest(ctx: BenchContext, log: string, total: number): Promis
   try {
     const batches = chunks(log, 1000);
     let accepted = 0;
+    const serverCpuBefore = processCpuSeconds(api.child.pid!);
+    const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
     const lane = async () => {
       for (;;) {
@@ -79,12 +82,25 @@ async function httpIngest(ctx: BenchContext, log: string, total: number): Promis
     };
     await Promise.all([lane(), lane()]);
     const seconds = (performance.now() - started) / 1000;
+    const serverCpu = processCpuSeconds(api.child.pid!);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     if (accepted !== total) throw new Error(`ingest accepted ${accepted} of ${total} lines`);
     ctx.figures.add('ingest.http_lines_per_s', accepted / seconds, 'lines/s', { op: '>=', value: 40_000 });
+    if (serverCpu !== null && serverCpuBefore !== null) {
+      const server = serverCpu - serverCpuBefore;
+      const client = (clientCpu.user + clientCpu.system) / 1e6;
+      addCpuCeiling(ctx.figures, 'ingest.http_cpu_ceiling_lines_per_s', accepted, server + client, `server ${usPerLine(server, accepted)} us, client ${usPerLine(client, accepted)} us`);
+    }
   } finally {
     await api.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where an ingest's CPU went: its event loop's share and how busy it was. */
+export function ingestCpuDetail(run: IngestRun): string {
+  const cpu = run.eventLoopCpuSeconds === null ? '' : ` ${usPerLine(run.eventLoopCpuSeconds, run.rows)} us,`;
+  return `event loop${cpu} busy ${Math.round(run.eventLoopUtilization * 100)}% of the run`;
 }
 
 /** tail -> parse -> RecordWriter -> SQLite (child process), the raw reference, GoAccess, and the HTTP path. */
@@ -95,6 +111,7 @@ export async function ingestGroup(ctx: BenchContext): Promise<void> {
   const raw = ctx.figures.get('ingest.raw_insert_rows_per_s')!.value;
   const e2e = run.rows / run.seconds;
   ctx.figures.add('ingest.e2e_lines_per_s', e2e, 'lines/s', { op: '>=', value: Math.max(60_000, 1.3 * raw) }, `${(e2e / raw).toFixed(2)} x raw; raw line recoverable: ${run.recoverable ? 'yes' : 'NO'}`);
+  addCpuCeiling(ctx.figures, 'ingest.e2e_cpu_ceiling_lines_per_s', run.rows, run.cpuSeconds, ingestCpuDetail(run));
   ctx.figures.add('storage.bytes_per_access_row', statSync(path).size / run.rows, 'B', { op: '<=', value: 400 });
   ctx.figures.add('memory.ingest_peak_rss_mb', run.peakRssMb, 'MB', { op: '<=', value: 300 });
   goaccess(ctx, log, total);

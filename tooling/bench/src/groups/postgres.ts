@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import type { BenchContext } from '../context.js';
 import { freshPort } from '../ports.js';
 import { runWorker, startApi } from '../process.js';
-import type { IngestRun } from '../context.js';
+import type { BenchContext, IngestRun } from '../context.js';
+import { addCpuCeiling, usPerLine } from '../cpu.js';
+import { ingestCpuDetail } from './ingest.js';
 import { firstPageP95 } from './query.js';
 
 const ADMIN_URL = process.env.PANOPTES_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -25,6 +26,7 @@ export async function postgresGroup(ctx: BenchContext): Promise<void> {
   try {
     const run = await runWorker<IngestRun>('ingest-file.ts', [await ctx.accessLog(), url.toString()]);
     ctx.figures.add('postgres.ingest_e2e_lines_per_s', run.rows / run.seconds, 'lines/s', { op: '>=', value: 30_000 });
+    addCpuCeiling(ctx.figures, 'postgres.ingest_cpu_ceiling_lines_per_s', run.rows, run.cpuSeconds + run.serverCpuSeconds, `Postgres's processes ${usPerLine(run.serverCpuSeconds, run.rows)} us, ours ${usPerLine(run.cpuSeconds, run.rows)} us; ${ingestCpuDetail(run)}`);
     const dir = join(ctx.dir, 'postgres-api');
     const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key'), PANOPTES_DATABASE_URL: url.toString() }, await freshPort());
     try {

@@ -1,11 +1,13 @@
 // Child process: tails a Caddy log into a database the way the server does (FileTailer -> RecordWriter,
-// the server's batch settings) and prints one JSON line: rows, seconds, peak RSS, database bytes, and
-// whether sampled rows give back their original line byte for byte.
+// the server's batch settings) and prints one JSON line: rows, seconds, peak RSS, whether sampled rows
+// give back their original line byte for byte, and the ingest's CPU (this process, its event loop,
+// and Postgres's processes when the database is on Postgres).
 // Usage: node --import tsx --conditions=@panoptes/source ingest-file.ts <log> <database-url>
 import { statSync } from 'node:fs';
 import { DEFAULT_PROJECT_UUID, openDatabase } from '@panoptes/db-core';
 import { FileTailer, LONG_RUNNING_WRITER, loadSource, RecordWriter, resolveRaw } from '@panoptes/ingest';
 import { createMigrator } from '@panoptes/migrations';
+import { cpuSecondsOfProcesses, threadCpuSeconds } from '../cpu.js';
 import { readLines } from '../lines.js';
 
 const [log, url] = process.argv.slice(2) as [string, string];
@@ -14,6 +16,11 @@ await createMigrator(db).up();
 const writer = new RecordWriter(db, LONG_RUNNING_WRITER);
 const tailer = new FileTailer(db, writer, { projectUuid: DEFAULT_PROJECT_UUID, name: 'bench', path: log, parser: 'caddy_access' }, { pollIntervalMs: 20 });
 const size = statSync(log).size;
+const onPostgres = url.startsWith('postgres');
+const serverCpuBefore = onPostgres ? cpuSecondsOfProcesses('postgres') : 0;
+const cpuBefore = process.cpuUsage();
+const loopCpuBefore = threadCpuSeconds(process.pid);
+const loopBefore = performance.eventLoopUtilization();
 const started = performance.now();
 await tailer.start();
 for (;;) {
@@ -21,6 +28,10 @@ for (;;) {
   if ((await loadSource(db, DEFAULT_PROJECT_UUID, 'bench')).offset === size) break;
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+const loopCpu = threadCpuSeconds(process.pid);
+const serverCpuSeconds = onPostgres ? cpuSecondsOfProcesses('postgres') - serverCpuBefore : 0;
+const eventLoopUtilization = performance.eventLoopUtilization(loopBefore).utilization;
 // The peak of the ingest itself: the check below reads the whole log again and fills read caches.
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 await tailer.stop();
@@ -42,4 +53,6 @@ for await (const line of readLines(log)) {
 }
 await db.checkpoint();
 await db.close();
-process.stdout.write(`${JSON.stringify({ rows: Number(n), seconds, peakRssMb, recoverable })}\n`);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const eventLoopCpuSeconds = loopCpu === null || loopCpuBefore === null ? null : loopCpu - loopCpuBefore;
+process.stdout.write(`${JSON.stringify({ rows: Number(n), seconds, peakRssMb, recoverable, cpuSeconds, eventLoopCpuSeconds, eventLoopUtilization, serverCpuSeconds })}\n`);
