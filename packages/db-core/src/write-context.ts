@@ -29,6 +29,12 @@ export interface DialectHelpers {
    * search's event-loop time.
    */
   jsonObject(columns: readonly string[]): RawBuilder<string>;
+  /**
+   * `column` equals one of `values`, however many: the list is one parameter (a JSON array read by
+   * `json_each` on SQLite, an array on Postgres), where a parameter each cost building, compiling
+   * and posting a statement of a thousand placeholders. An empty list matches nothing.
+   */
+  oneOf(column: string, values: readonly (number | string)[]): RawBuilder<SqlBool>;
 }
 
 export interface InsertManyOptions {

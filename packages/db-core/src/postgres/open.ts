@@ -29,6 +29,8 @@ const capabilities: DialectCapabilities = { dialect: 'postgres', singleWriter: f
 
 const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} ILIKE ${likePattern(needle)} ESCAPE '\\'`,
+  // The driver sends the list as one array literal; its element type is the column's.
+  oneOf: (column, values) => sql<boolean>`${sql.ref(column)} = ANY(${[...values]})`,
   // As text: the driver would parse a json value into an object.
   jsonObject: (columns) => sql.raw<string>(`json_build_object(${columns.map((c) => `'${c}', ${quoteIdentifier(c)}`).join(', ')})::text`),
 };

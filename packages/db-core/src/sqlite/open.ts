@@ -32,6 +32,7 @@ const capabilities: DialectCapabilities = { dialect: 'sqlite', singleWriter: tru
 
 const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} LIKE ${likePattern(needle)} ESCAPE '\\'`,
+  oneOf: (column, values) => sql<boolean>`${sql.ref(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
   // Booleans are stored as 0/1: json('true') makes a JSON true, not the text "true".
   jsonObject: (columns) =>
     sql.raw<string>(

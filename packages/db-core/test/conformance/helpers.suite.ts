@@ -182,6 +182,21 @@ export function helpersSuite(fixture: DialectFixture): void {
     for (const name of ['path"', "path', 1) --", 'log_entries.path']) expect(() => db.helpers.jsonObject([name])).toThrow(/not a plain SQL identifier/);
   });
 
+  it('matches a column against a list given as one parameter', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const paths = ['a', 'it\'s', 'say "hi"', 'x,y', '{z}', 'back\\slash', 'ünï'];
+    await db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path'], paths.map((path, i) => [PROJECT_A, T0 + i, 'audit', path])));
+    const where = async (column: 'ts' | 'path', values: readonly (number | string)[]) =>
+      (await db.read.selectFrom('log_entries').select('path').where(db.helpers.oneOf(column, values)).orderBy('ts').execute()).map((r) => r.path);
+    expect(await where('ts', [T0 + 6, T0, T0 + 3, T0 + 3, T0 + 99])).toEqual(['a', 'x,y', 'ünï']);
+    expect(await where('path', paths.slice(1, 6))).toEqual(paths.slice(1, 6));
+    expect(await where('path', ['A', 'x', 'y'])).toEqual([]);
+    expect(await where('ts', [])).toEqual([]);
+    // More values than SQLite takes parameters (32,766): the list is one.
+    expect(await where('ts', Array.from({ length: 40_000 }, (_, i) => T0 + 2 * i))).toEqual([paths[0], paths[2], paths[4], paths[6]]);
+  });
+
   it('refuses Dates and rows of the wrong length in bulk inserts', async () => {
     const db = await fixture.open();
     await createFixtureSchema(db);
