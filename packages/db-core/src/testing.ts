@@ -145,6 +145,13 @@ export interface Child {
 }
 
 /**
+ * Time limit for a test that starts children with `startTypeScriptChild`: each compiles its
+ * TypeScript on start, and on a loaded 2-core machine (every package's lint, typecheck and tests at
+ * once) two of them took over 30 s.
+ */
+export const TYPESCRIPT_CHILD_TEST_MS = 120_000;
+
+/**
  * Starts a TypeScript file in a fresh Node process (through tsx, resolved from `cwd`) that resolves
  * workspace packages to their sources, as the tests do. For tests that need a second process.
  */

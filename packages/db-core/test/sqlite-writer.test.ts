@@ -5,16 +5,13 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../src/index.js';
 import { ConnectionThread } from '../src/sqlite/connection-thread.js';
-import { sqliteFixture, startTypeScriptChild, type Child } from '../src/testing.js';
+import { sqliteFixture, startTypeScriptChild, TYPESCRIPT_CHILD_TEST_MS, type Child } from '../src/testing.js';
 import { createFixtureSchema, T0 } from './fixtures/schema.js';
 
 const CHILD = new URL('./fixtures/open-in-child.ts', import.meta.url).pathname;
 const PACKAGE_DIR = new URL('..', import.meta.url).pathname;
 
 describe('the single SQLite writer across processes [sqlite]', () => {
-  // Each child compiles its TypeScript on start: on a loaded 2-core machine (every package's lint,
-  // typecheck and tests at once) two children took over 30 s.
-  const CHILDREN_MS = 120_000;
   const fixture = sqliteFixture();
   const children: Child[] = [];
   afterEach(() => {
@@ -26,7 +23,7 @@ describe('the single SQLite writer across processes [sqlite]', () => {
     return child;
   };
 
-  it('refuses a second writer process with a clear message, while read-only opens still work', { timeout: CHILDREN_MS }, async () => {
+  it('refuses a second writer process with a clear message, while read-only opens still work', { timeout: TYPESCRIPT_CHILD_TEST_MS }, async () => {
     const url = await fixture.freshUrl();
     const db = await fixture.open({ url });
     await createFixtureSchema(db);
@@ -45,7 +42,7 @@ describe('the single SQLite writer across processes [sqlite]', () => {
     await expect(fixture.open({ url })).rejects.toMatchObject({ code: 'DATABASE_LOCKED' });
   });
 
-  it('frees the writer lock when its holder is killed with SIGKILL', { timeout: CHILDREN_MS }, async () => {
+  it('frees the writer lock when its holder is killed with SIGKILL', { timeout: TYPESCRIPT_CHILD_TEST_MS }, async () => {
     const url = await fixture.freshUrl();
     const setup = await fixture.open({ url });
     await createFixtureSchema(setup);

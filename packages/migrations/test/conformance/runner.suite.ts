@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Database } from '@panoptes/db-core';
-import { rejectionOf, startTypeScriptChild, type DialectFixture } from '@panoptes/db-core/testing';
+import { rejectionOf, startTypeScriptChild, TYPESCRIPT_CHILD_TEST_MS, type DialectFixture } from '@panoptes/db-core/testing';
 import { createMigrator, loadMigrations, migrationChecksum } from '../../src/index.js';
 import { migrationDir } from '../fixtures/migration-dirs.js';
 
@@ -145,9 +145,7 @@ export function runnerSuite(fixture: DialectFixture): void {
     expect(await settingsRows(db)).toEqual([]);
   });
 
-  // Each child compiles its TypeScript on start: beside every other package's tests on a loaded
-  // 2-core machine the two took over 30 s.
-  it('applies each version exactly once when two processes migrate at the same time', { timeout: 120_000 }, async () => {
+  it('applies each version exactly once when two processes migrate at the same time', { timeout: TYPESCRIPT_CHILD_TEST_MS }, async () => {
     const many = migrationDir(
       Object.fromEntries(
         ['0900_a', '0901_b', '0902_c'].map((label) => [label, { up: `CREATE TABLE t_${label} (id INTEGER PRIMARY KEY);`, down: `DROP TABLE t_${label};` }]),
