@@ -34,12 +34,21 @@ describeEachDialect('ingest and log search over HTTP', (fixture) => {
     expect(together.map((r) => [r.status, r.body.accepted])).toEqual([[200, 1], [200, 1]]);
     const retry = await agent.call('POST', '/api/ingest/edge-1', body, { authorization: `Bearer ${token}` });
     expect(retry.body).toMatchObject({ accepted: 0, duplicates: 3, rejected: 1 });
+    // A shipper's batch of hundreds (Postgres COPYs those), retried whole, then half again with new lines.
+    const lines = caddy.split('\n').filter(Boolean);
+    const big = lines.slice(100, 400).join('\n');
+    expect((await agent.call('POST', '/api/ingest/edge-1', big, { authorization: `Bearer ${token}` })).body).toMatchObject({ accepted: 300, duplicates: 0, rejected: 0 });
+    expect((await agent.call('POST', '/api/ingest/edge-1', big, { authorization: `Bearer ${token}` })).body).toMatchObject({ accepted: 0, duplicates: 300 });
+    const overlap = await agent.call('POST', '/api/ingest/edge-1', lines.slice(250, 550).join('\n'), { authorization: `Bearer ${token}` });
+    expect(overlap.body).toMatchObject({ accepted: 150, duplicates: 150 });
+    expect(overlap.body.results.slice(149, 151)).toEqual([{ line: 150, status: 'duplicate' }, { line: 151, status: 'inserted' }]);
+    expect((await agent.call('POST', '/api/ingest/edge-1', lines.slice(600, 800).join('\n'), { authorization: `Bearer ${token}` })).body).toMatchObject({ accepted: 200, duplicates: 0 });
     expect((await agent.call('POST', '/api/ingest/edge-1', body)).status).toBe(401);
     expect((await agent.call('POST', '/api/ingest/new-source', body, { authorization: `Bearer ${token}` })).body.error.fields[0].field).toBe('parser');
     const admin = await setupAdmin(server);
     const sources = (await admin.call('GET', '/api/sources')).body.sources;
     expect(sources).toEqual([
-      expect.objectContaining({ name: 'edge-1', kind: 'http', parser: 'caddy_access', lines_read: 8, lines_written: 3, lines_rejected: 2 }),
+      expect.objectContaining({ name: 'edge-1', kind: 'http', parser: 'caddy_access', lines_read: 1108, lines_written: 653, lines_rejected: 2 }),
       expect.objectContaining({ name: 'edge-2', kind: 'http', lines_read: 2, lines_written: 2 }),
     ]);
   });

@@ -2,6 +2,7 @@ import { CompiledQuery, type Transaction } from 'kysely';
 import { PanoptesError } from '../errors.js';
 import type { Schema } from '../schema/index.js';
 import { quoteIdentifier } from '../write-context.js';
+import { copyField } from './copy.js';
 
 /**
  * Rows per statement at most. A statement carries one array parameter per column whatever its row
@@ -63,6 +64,33 @@ export interface BulkInsert {
 }
 
 /**
+ * Rows from which an insert that returns nothing and skips nothing goes through COPY: COPY waits
+ * for the server's go-ahead before its data (one more round trip), which a few rows do not repay.
+ */
+export const COPY_MIN_ROWS = 64;
+
+/** Each column's SQL type, refusing a column the table lacks or one that holds arrays. */
+async function columnTypes(trx: Transaction<Schema>, shapes: TableShapes, table: string, columns: readonly string[]): Promise<string[]> {
+  const shape = await shapes.get(trx, table, columns);
+  return columns.map((column) => {
+    const type = shape.types.get(column);
+    if (type === undefined) throw new PanoptesError('UNKNOWN_COLUMN', `bulk insert: ${table} has no column ${column}`);
+    // unnest would flatten an array column's values into rows (refused on both paths, so a batch's
+    // size never decides whether it is stored).
+    if (type.endsWith('[]')) throw new PanoptesError('UNSUPPORTED_COLUMN_TYPE', `bulk insert: ${table}.${column} is an array column (${type})`);
+    return type;
+  });
+}
+
+function checkRowLengths(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): void {
+  rows.forEach((row, r) => {
+    if (row.length !== columns.length) {
+      throw new PanoptesError('INVALID_ARGUMENT', `bulk insert into ${table}: row ${r} has ${row.length} values for ${columns.length} columns`);
+    }
+  });
+}
+
+/**
  * Inserts rows with one array parameter per column: `INSERT ... SELECT * FROM unnest($1::type[],
  * ...)`. Against a multi-row VALUES with a parameter per value (up to 65,535) the statement stays
  * tiny, whatever the row count: 2,048-row batches of log rows cost the server 20 us of CPU per row
@@ -76,14 +104,8 @@ export async function bulkInsert(
 ): Promise<{ readonly inserted: number; readonly returned: readonly Record<string, unknown>[] }> {
   const { table, columns, rows } = insert;
   if (rows.length === 0) return { inserted: 0, returned: [] };
-  const shape = await shapes.get(trx, table, columns);
-  const casts = columns.map((column, i) => {
-    const type = shape.types.get(column);
-    if (type === undefined) throw new PanoptesError('UNKNOWN_COLUMN', `bulk insert: ${table} has no column ${column}`);
-    // unnest would flatten an array column's values into rows.
-    if (type.endsWith('[]')) throw new PanoptesError('UNSUPPORTED_COLUMN_TYPE', `bulk insert: ${table}.${column} is an array column (${type})`);
-    return `$${i + 1}::${type}[]`;
-  });
+  const casts = (await columnTypes(trx, shapes, table, columns)).map((type, i) => `$${i + 1}::${type}[]`);
+  checkRowLengths(table, columns, rows);
   const returning = insert.returning === undefined || insert.returning.length === 0 ? '' : ` RETURNING ${insert.returning.map(quoteIdentifier).join(', ')}`;
   const text =
     `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) SELECT * FROM unnest(${casts.join(', ')})` +
@@ -98,13 +120,33 @@ export async function bulkInsert(
   return { inserted, returned };
 }
 
-/** Rows to one Postgres array literal per column, refusing what an array would carry wrongly. */
-function toColumnArrays(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): string[] {
-  rows.forEach((row, r) => {
-    if (row.length !== columns.length) {
-      throw new PanoptesError('INVALID_ARGUMENT', `bulk insert into ${table}: row ${r} has ${row.length} values for ${columns.length} columns`);
+/**
+ * Inserts rows through `COPY ... FROM STDIN` in its text format (copy.ts runs it on the
+ * transaction's connection): Postgres reads each value once instead of parsing an array literal
+ * per column and unnesting it. 1,024-row batches of log rows: 7.8-8.4 us of the server's CPU a row
+ * against 16.4-21.0 through unnest, and a little less of Node's. A duplicate key fails the whole
+ * statement (COPY has no ON CONFLICT).
+ */
+export async function copyRows(trx: Transaction<Schema>, shapes: TableShapes, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  await columnTypes(trx, shapes, table, columns);
+  checkRowLengths(table, columns, rows);
+  const text = `COPY ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`;
+  let inserted = 0;
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    let data = '';
+    for (const row of rows.slice(start, start + ROWS_PER_STATEMENT)) {
+      for (let c = 0; c < row.length; c++) data += (c > 0 ? '\t' : '') + copyValue(table, columns[c]!, row[c]);
+      data += '\n';
     }
-  });
+    await trx.executeQuery(CompiledQuery.raw(text, [data]));
+    inserted += Math.min(ROWS_PER_STATEMENT, rows.length - start);
+  }
+  return inserted;
+}
+
+/** Rows to one Postgres array literal per column. */
+function toColumnArrays(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): string[] {
   return columns.map((column, c) => {
     let literal = '{';
     for (let r = 0; r < rows.length; r++) {
@@ -132,15 +174,35 @@ function arrayElement(table: string, column: string, value: unknown): string {
     case 'string':
       return quote(value);
     default:
-      break;
+      return quote(objectText(table, column, value));
   }
-  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
-  if (value instanceof Date) throw new PanoptesError('INVALID_PARAMETER', 'Dates are not stored: pass epoch milliseconds (Date#getTime())');
-  if (Array.isArray(value)) throw new PanoptesError('INVALID_PARAMETER', `bulk insert into ${table}: ${column} got an array (store JSON text)`);
-  if (ArrayBuffer.isView(value)) return `\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
-  return quote(typeof value === 'object' ? JSON.stringify(value) : String(value));
 }
 
 function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
+}
+
+/** One field of COPY's text format (`\N` is NULL). */
+function copyValue(table: string, column: string, value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  switch (typeof value) {
+    case 'number':
+    case 'bigint':
+      return String(value);
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'string':
+      return copyField(value);
+    default:
+      return copyField(objectText(table, column, value));
+  }
+}
+
+/** The text Postgres reads for a value that is not a number, boolean or string: bytes as `\x` hex, objects as JSON. */
+function objectText(table: string, column: string, value: unknown): string {
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  if (value instanceof Date) throw new PanoptesError('INVALID_PARAMETER', 'Dates are not stored: pass epoch milliseconds (Date#getTime())');
+  if (Array.isArray(value)) throw new PanoptesError('INVALID_PARAMETER', `bulk insert into ${table}: ${column} got an array (store JSON text)`);
+  if (ArrayBuffer.isView(value)) return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

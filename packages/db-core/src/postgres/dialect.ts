@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 import { PanoptesError } from '../errors.js';
+import { copyingPool } from './copy.js';
 import { translatePostgresError } from './errors.js';
 
 function refuseDate(value: unknown): void {
@@ -66,12 +67,12 @@ class TranslatingDriver implements Driver {
   }
 }
 
-/** Kysely's Postgres dialect with constraint errors translated to ConstraintViolationError. */
+/** Kysely's Postgres dialect with constraint errors translated to ConstraintViolationError, and COPY (copy.ts). */
 export class PanoptesPostgresDialect implements Dialect {
   readonly #inner: PostgresDialect;
 
   constructor(pool: pg.Pool) {
-    this.#inner = new PostgresDialect({ pool });
+    this.#inner = new PostgresDialect({ pool: copyingPool(pool) });
   }
   createDriver(): Driver {
     return new TranslatingDriver(this.#inner.createDriver());

@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database as PanoptesDatabase, HealthReport, OpenOptions } from '../database.js';
-import { DatabaseUnavailableError, PanoptesError, WritePathError } from '../errors.js';
+import { ConstraintViolationError, DatabaseUnavailableError, PanoptesError, WritePathError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { createProjectScope } from '../project-scope-handle.js';
 import type { Schema } from '../schema/index.js';
@@ -14,7 +14,7 @@ import {
   type DialectHelpers,
   type WriteContext,
 } from '../write-context.js';
-import { bulkInsert, TableShapes } from './bulk-insert.js';
+import { bulkInsert, COPY_MIN_ROWS, copyRows, TableShapes } from './bulk-insert.js';
 import { readPostgresCatalog } from './catalog.js';
 import { PanoptesPostgresDialect } from './dialect.js';
 import { translatePostgresError } from './errors.js';
@@ -43,6 +43,26 @@ function keyOf(values: readonly unknown[]): string {
     const part = one(value);
     return `${part.length}:${part}`;
   }).join('');
+}
+
+/**
+ * insertNew's fast path: COPY the whole batch inside a savepoint, so that a key already stored (or
+ * repeated within the batch) undoes only the COPY; false then, and the caller inserts the batch
+ * with ON CONFLICT DO NOTHING, which tells each row's fate. A batch of new rows, the usual case of
+ * a log ingest, costs Postgres less than half the CPU that way (bulk-insert.ts, copyRows).
+ */
+async function copyUnlessDuplicate(trx: Transaction<Schema>, shapes: TableShapes, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<boolean> {
+  await trx.executeQuery(CompiledQuery.raw('SAVEPOINT panoptes_copy'));
+  try {
+    await copyRows(trx, shapes, table, columns, rows);
+  } catch (error) {
+    if (!(error instanceof ConstraintViolationError && error.kind === 'unique')) throw error;
+    await trx.executeQuery(CompiledQuery.raw('ROLLBACK TO SAVEPOINT panoptes_copy'));
+    await trx.executeQuery(CompiledQuery.raw('RELEASE SAVEPOINT panoptes_copy'));
+    return false;
+  }
+  await trx.executeQuery(CompiledQuery.raw('RELEASE SAVEPOINT panoptes_copy'));
+  return true;
 }
 
 /** The URL with its password hidden, for messages. */
@@ -76,6 +96,8 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<P
   let closed = false;
 
   const shapes = new TableShapes();
+  /** Tables whose last insertNew met keys already stored: the next one skips the COPY attempt. */
+  const seenDuplicates = new Set<string>();
   const context = (trx: Transaction<Schema>, insertedRows: Map<string, number>): WriteContext => {
     const count = (table: string, n: number) => insertedRows.set(table, (insertedRows.get(table) ?? 0) + n);
     return {
@@ -83,13 +105,18 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<P
       capabilities,
       helpers,
       insertMany: async (table, columns, rows, opts) => {
-        const { inserted } = await bulkInsert(trx, shapes, { table, columns, rows, ignoreConflicts: opts?.onConflict === 'ignore' });
+        const ignoreConflicts = opts?.onConflict === 'ignore';
+        const inserted = !ignoreConflicts && rows.length >= COPY_MIN_ROWS ? await copyRows(trx, shapes, table, columns, rows) : (await bulkInsert(trx, shapes, { table, columns, rows, ignoreConflicts })).inserted;
         count(table, inserted);
         return inserted;
       },
       insertNew: async (table, columns, rows, keyColumn) => {
         if (!columns.includes(keyColumn)) throw new PanoptesError('INVALID_ARGUMENT', `insertNew: the key column ${keyColumn} is not among the inserted columns`);
         if (rows.length === 0) return [];
+        if (rows.length >= COPY_MIN_ROWS && !seenDuplicates.has(table) && (await copyUnlessDuplicate(trx, shapes, table, columns, rows))) {
+          count(table, rows.length);
+          return rows.map(() => true);
+        }
         // Rows are told apart by every inserted column a unique index covers, not only the key
         // column: with a unique (ts, content_hash), two rows of one hash and different times both go in.
         const { uniqueColumns } = await shapes.get(trx, table, columns);
@@ -97,6 +124,9 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<P
         const at = keyColumns.map((c) => columns.indexOf(c));
         const { inserted, returned } = await bulkInsert(trx, shapes, { table, columns, rows, ignoreConflicts: true, returning: keyColumns });
         count(table, inserted);
+        // COPY again once a batch had no repeats.
+        if (returned.length === rows.length) seenDuplicates.delete(table);
+        else seenDuplicates.add(table);
         // Each row comes back at most once: all or none back needs no matching.
         if (returned.length === rows.length || returned.length === 0) return rows.map(() => returned.length > 0);
         const left = new Map<string, number>();

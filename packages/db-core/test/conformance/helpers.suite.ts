@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { deleteInChunks, jsonColumn } from '../../src/index.js';
-import type { DialectFixture } from '../../src/testing.js';
+import pg from 'pg';
+import { postgresStatus, type DialectFixture } from '../../src/testing.js';
 import { createFixtureSchema, PROJECT_A, T0 } from '../fixtures/schema.js';
 
 export function helpersSuite(fixture: DialectFixture): void {
@@ -113,6 +114,79 @@ export function helpersSuite(fixture: DialectFixture): void {
     expect(Number(n.n)).toBe(5);
   });
 
+  it('tells which rows of a batch of hundreds were new, with repeats stored before, within it, or none', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const columns = ['project_uuid', 'ts', 'source', 'content_hash'] as const;
+    const row = (n: number) => [PROJECT_A, T0 + n, 'audit', Buffer.from(`row ${n}`)];
+    const insertNew = (ns: readonly number[]) => db.write((tx) => tx.insertNew('log_entries', columns, ns.map(row), 'content_hash'));
+    const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+    expect(await insertNew(range(0, 300))).toEqual(range(0, 300).map(() => true));
+    // 250-349: 250-299 stored already; 320 twice in the batch.
+    const mixed = [...range(250, 100), 320];
+    expect(await insertNew(mixed)).toEqual(mixed.map((n, i) => n >= 300 && i < 100));
+    expect(await insertNew(range(1000, 200))).toEqual(range(1000, 200).map(() => true));
+    expect(await insertNew(range(2000, 200))).toEqual(range(2000, 200).map(() => true));
+    const n = await db.read.selectFrom('log_entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(750);
+  });
+
+  if (fixture.dialect === 'postgres') it('inserts batches of new rows through COPY, and a batch with repeats through ON CONFLICT', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    // Each statement that inserts into log_entries notes its first word (COPY or INSERT); a statement
+    // that is rolled back takes its note with it.
+    await sql`CREATE TABLE statements_seen (id SERIAL PRIMARY KEY, verb TEXT NOT NULL)`.execute(db.read);
+    await sql`CREATE FUNCTION note_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO statements_seen (verb) VALUES (upper(split_part(ltrim(current_query()), ' ', 1))); RETURN NULL; END $$`.execute(db.read);
+    await sql`CREATE TRIGGER log_entries_noted AFTER INSERT ON log_entries FOR EACH STATEMENT EXECUTE FUNCTION note_statement()`.execute(db.read);
+    const seen = async () => (await sql<{ verb: string }>`SELECT verb FROM statements_seen ORDER BY id`.execute(db.read)).rows.map((r) => r.verb);
+    const columns = ['project_uuid', 'ts', 'source', 'content_hash'] as const;
+    const batch = (from: number, count = 100) => Array.from({ length: count }, (_, i) => [PROJECT_A, T0 + from + i, 'audit', Buffer.from(`row ${from + i}`)]);
+    const insertNew = (rows: unknown[][]) => db.write((tx) => tx.insertNew('log_entries', columns, rows, 'content_hash'));
+
+    await insertNew(batch(0));
+    expect(await seen()).toEqual(['COPY']);
+    // A repeat undoes the COPY (its note too) and the batch goes in through ON CONFLICT; the next
+    // batch does not try COPY first, the one after a batch without repeats does.
+    expect((await insertNew(batch(50))).filter(Boolean)).toHaveLength(50);
+    expect((await insertNew(batch(200))).filter(Boolean)).toHaveLength(100);
+    await insertNew(batch(300));
+    expect(await seen()).toEqual(['COPY', 'INSERT', 'INSERT', 'COPY']);
+    // Small batches and inserts that skip conflicts never use COPY.
+    await insertNew(batch(400, 10));
+    await db.write((tx) => tx.insertMany('log_entries', columns, batch(500), { onConflict: 'ignore' }));
+    await db.write((tx) => tx.insertMany('log_entries', columns, batch(600)));
+    expect(await seen()).toEqual(['COPY', 'INSERT', 'INSERT', 'COPY', 'INSERT', 'INSERT', 'COPY']);
+    const n = await db.read.selectFrom('log_entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(560);
+  });
+
+  if (fixture.dialect === 'postgres') it('tells a row another connection stored while the batch waited apart from the new ones', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const columns = ['project_uuid', 'ts', 'source', 'content_hash'] as const;
+    const rows = Array.from({ length: 100 }, (_, i) => [PROJECT_A, T0 + i, 'audit', Buffer.from(`row ${i}`)]);
+    const { name } = (await sql<{ name: string }>`SELECT current_database() AS name`.execute(db.read)).rows[0]!;
+    const url = new URL(postgresStatus().adminUrl);
+    url.pathname = `/${name}`;
+    const other = new pg.Client({ connectionString: url.toString() });
+    await other.connect();
+    try {
+      // Another process inserts row 40 and has not committed yet: the batch's COPY waits for it.
+      await other.query('BEGIN');
+      await other.query('INSERT INTO log_entries (project_uuid, ts, source, content_hash) VALUES ($1, $2, $3, $4)', rows[40]);
+      const flags = db.write((tx) => tx.insertNew('log_entries', columns, rows, 'content_hash'));
+      await expect.poll(async () => (await other.query("SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")).rows[0].n).toBe(1);
+      await other.query('COMMIT');
+      expect(await flags).toEqual(rows.map((_, i) => i !== 40));
+    } finally {
+      await other.end();
+    }
+    const n = await db.read.selectFrom('log_entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(100);
+  });
+
   // SQLite reports each row's own outcome; Postgres matches returned keys to rows, so a key that spans
   // more columns than the key column (migration 0005's (ts, content_hash)) must not confuse it.
   if (fixture.dialect === 'postgres') it('tells new rows apart by every column of the unique index, after the index changed', async () => {
@@ -137,28 +211,33 @@ export function helpersSuite(fixture: DialectFixture): void {
     await expect.poll(analysed, { timeout: 10_000 }).toBeGreaterThan(0);
   });
 
-  it('stores any text, bytes and integers exactly through bulk inserts', async () => {
-    const db = await fixture.open();
-    await createFixtureSchema(db);
-    const text = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\u0000'));
-    const row = fc.tuple(text, fc.uint8Array({ maxLength: 24 }), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }));
-    let round = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 12 }), async (rows) => {
-        round += 1;
-        // Prefixed: content_hash is unique.
-        const keyed = rows.map(([value, bytes, n], i) => ({ key: `${round}:${i}`, value, bytes: Buffer.concat([Buffer.from(`${round}:${i}:`), bytes]), n }));
-        await db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], keyed.map((r) => [r.key, r.value, r.n])));
-        await db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path', 'content_hash'], keyed.map((r) => [PROJECT_A, r.n, 'audit', r.key, r.bytes])));
-        const settings = await db.read.selectFrom('settings').select(['key', 'value', 'updated_at']).where('key', 'like', `${round}:%`).execute();
-        const logs = await db.read.selectFrom('log_entries').select(['path', 'ts', 'content_hash']).where('path', 'like', `${round}:%`).execute();
-        const byKey = <T extends object>(rs: T[], key: keyof T) => rs.sort((a, b) => String(a[key]).localeCompare(String(b[key])));
-        expect(byKey(settings, 'key')).toEqual(byKey(keyed.map((r) => ({ key: r.key, value: r.value, updated_at: r.n })), 'key'));
-        expect(byKey(logs, 'path')).toEqual(byKey(keyed.map((r) => ({ path: r.key, ts: r.n, content_hash: r.bytes })), 'path'));
-      }),
-      { numRuns: 40 },
-    );
-  });
+  // Postgres inserts batches of COPY_MIN_ROWS (64) or more through COPY, smaller ones through unnest.
+  for (const [size, minLength, maxLength] of [['a few rows', 1, 12], ['batches of 64 rows and more', 64, 80]] as const) {
+    it(`stores any text, bytes, integers, booleans and NULLs exactly through bulk inserts (${size})`, async () => {
+      const db = await fixture.open();
+      await createFixtureSchema(db);
+      const text = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\u0000'));
+      const row = fc.tuple(text, fc.uint8Array({ maxLength: 24 }), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.option(fc.boolean()), fc.option(fc.integer({ min: 100, max: 599 })));
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(row, { minLength, maxLength }), async (rows) => {
+          round += 1;
+          // Prefixed: content_hash is unique.
+          const keyed = rows.map(([value, bytes, n, blocked, status], i) => ({ key: `${round}:${i}`, value, bytes: Buffer.concat([Buffer.from(`${round}:${i}:`), bytes]), n, blocked, status }));
+          await db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], keyed.map((r) => [r.key, r.value, r.n])));
+          await db.write((tx) =>
+            tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path', 'content_hash', 'waf_blocked', 'status'], keyed.map((r) => [PROJECT_A, r.n, 'audit', r.key, r.bytes, r.blocked, r.status])),
+          );
+          const settings = await db.read.selectFrom('settings').select(['key', 'value', 'updated_at']).where('key', 'like', `${round}:%`).execute();
+          const logs = await db.read.selectFrom('log_entries').select(['path', 'ts', 'content_hash', 'waf_blocked', 'status']).where('path', 'like', `${round}:%`).execute();
+          const byKey = <T extends object>(rs: T[], key: keyof T) => rs.sort((a, b) => String(a[key]).localeCompare(String(b[key])));
+          expect(byKey(settings, 'key')).toEqual(byKey(keyed.map((r) => ({ key: r.key, value: r.value, updated_at: r.n })), 'key'));
+          expect(byKey(logs, 'path')).toEqual(byKey(keyed.map((r) => ({ path: r.key, ts: r.n, content_hash: r.bytes, waf_blocked: r.blocked, status: r.status })), 'path'));
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
 
   it('builds a JSON object of columns that parses to the row a query returns', async () => {
     const db = await fixture.open();
@@ -202,6 +281,12 @@ export function helpersSuite(fixture: DialectFixture): void {
     await createFixtureSchema(db);
     await expect(db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [['k', 'v', new Date()]]))).rejects.toThrow(/Dates are not stored/);
     await expect(db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [['k', 'v']]))).rejects.toThrow();
+    // The same in a batch big enough for Postgres's COPY, and nothing of it stored.
+    const many = Array.from({ length: 100 }, (_, i): unknown[] => [`k${i}`, 'v', T0]);
+    await expect(db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [...many, ['k', 'v', new Date()]]))).rejects.toThrow(/Dates are not stored/);
+    await expect(db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [...many, ['k', 'v']]))).rejects.toThrow();
+    await expect(db.write((tx) => tx.insertNew('settings', ['key', 'value', 'updated_at'], [...many, ['k', 'v']], 'key'))).rejects.toThrow();
+    expect(await db.read.selectFrom('settings').selectAll().execute()).toEqual([]);
   });
 
   it('returns freed pages to the file system a little at a time (SQLite) without a full VACUUM', async () => {
