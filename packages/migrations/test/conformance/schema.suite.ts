@@ -50,6 +50,8 @@ export function schemaSuite(fixture: DialectFixture): void {
       'log_entries_unblocked_ip_ts(remote_ip,ts) partial',
       'log_entries_waf_rule_ts(waf_rule_id,ts) partial',
     ]);
+    // An address search reads every block's span from this index alone (0009).
+    expect(catalog.tables.log_block_filters!.indexes.map((i) => `${i.name}(${i.columns.join(',')})`)).toEqual(['log_block_filters_span(ts_max,ts_min)']);
   });
 
   it('declares exactly the foreign keys of the cascade matrix', async () => {
