@@ -15,7 +15,7 @@ describe('one server per database file [sqlite]', () => {
 
   it('refuses a second server on the same SQLite file with a clear message', async () => {
     const first = await start();
-    const error = await rejectionOf(startServer(loadConfig({ ...process.env, PANOPTES_DATA_DIR: first.ctx.config.dataDir, PANOPTES_DATABASE_URL: first.ctx.config.databaseUrl, PANOPTES_MASTER_KEY_FILE: `${first.ctx.config.dataDir}/../other.key`, PANOPTES_PORT: '0' }), { logger: pino({ level: 'silent' }), print: () => {} }));
+    const error = await rejectionOf(startServer(loadConfig({ ...process.env, PANOPTES_DATA_DIR: first.ctx.config.dataDir, PANOPTES_DATABASE_URL: first.ctx.config.databaseUrl, PANOPTES_MASTER_KEY_FILE: `${first.ctx.config.dataDir}/other.key`, PANOPTES_PORT: '0' }), { logger: pino({ level: 'silent' }), print: () => {} }));
     expect(error.message).toMatch(/already open for writing by another Panoptes process/);
   });
 });
