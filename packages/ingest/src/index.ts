@@ -4,7 +4,7 @@ export { MAX_LINE_BYTES, parseLineBytes } from './line.js';
 export { LineSplitter, type SplitLine } from './line-splitter.js';
 export { contentHash } from './content-hash.js';
 export { blockable, packBlock, resolveRaw, unpackBlock } from './raw-blocks.js';
-export { addressSearchKey, buildAddressFilter, candidateBlocks, filterMayHold, newestAcrossBlocks, type CandidateBlock } from './block-filters.js';
+export { addressSearchKey, buildAddressFilter, candidateBlocks, candidateLines, filterMayHold, newestAcrossBlocks, type BlockLines, type BlockParts, type CandidateBlock } from './block-filters.js';
 export { HostResolver } from './host-resolver.js';
 export { rollupDeltas, MINUTE_MS } from './rollups.js';
 export { FACET_ROLLUP_COLUMNS, HOUR_MS, flushFacetRollups, hourOf, trackFacetRollups } from './facet-rollups.js';

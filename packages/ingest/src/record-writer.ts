@@ -1,7 +1,7 @@
 import { ConstraintViolationError, PanoptesError, silentLogger, type Database, type Logger, type WriteContext } from '@panoptes/db-core';
 import type { NormalisedEntry } from './entry.js';
 import { HostResolver } from './host-resolver.js';
-import { buildAddressFilter, insertBlockFilter } from './block-filters.js';
+import { buildAddressFilter, buildSegmentFilters, insertBlockFilter } from './block-filters.js';
 import { unseenEntries } from './dedup.js';
 import { blockable, insertBlock, packBlock } from './raw-blocks.js';
 import { trackFacetRollups } from './facet-rollups.js';
@@ -126,9 +126,10 @@ interface PackedRaw {
   readonly data: Buffer;
   readonly lines: number;
   readonly lineOf: readonly (number | undefined)[];
-  /** The time span and address filter of the blocked rows (block-filters.ts). */
+  /** The time span and address filters of the blocked rows, whole and per segment (block-filters.ts). */
   readonly span: { readonly tsMin: number; readonly tsMax: number };
   readonly filter: Buffer;
+  readonly segments: Buffer;
 }
 
 /** What a batch needs besides its items, worked out before its transaction. */
@@ -451,7 +452,7 @@ export class RecordWriter {
     ]);
     const statements: Promise<unknown>[] = [];
     if (packed !== undefined && blockId !== null) {
-      statements.push(insertBlockFilter(tx, blockId, packed.span, packed.filter));
+      statements.push(insertBlockFilter(tx, blockId, packed.span, packed.filter, packed.segments));
       entryAt.forEach((i, n) => {
         if (packed.lineOf[i] !== undefined) rows[n]![BLOCK_ID_COLUMN] = blockId;
       });
@@ -540,16 +541,17 @@ function blockLines(batch: readonly Pending[]): (number | undefined)[] {
 /** Packs the blockable raw lines of a batch's entries into one compressed block (none: undefined). */
 async function packRaw(batch: readonly Pending[], lineOf: readonly (number | undefined)[]): Promise<PackedRaw | undefined> {
   const lines: (string | Buffer)[] = [];
-  const addresses: string[] = [];
+  const addresses: (string | null)[] = [];
   let tsMin = Infinity;
   let tsMax = -Infinity;
   batch.forEach(({ item }, i) => {
     if (lineOf[i] === undefined || item.kind !== 'entry') return;
     lines.push(item.rawBytes ?? item.entry.raw);
-    if (item.entry.remote_ip !== null) addresses.push(item.entry.remote_ip);
+    addresses.push(item.entry.remote_ip);
     tsMin = Math.min(tsMin, item.entry.ts);
     tsMax = Math.max(tsMax, item.entry.ts);
   });
   if (lines.length === 0) return undefined;
-  return { data: await packBlock(lines), lines: lines.length, lineOf, span: { tsMin, tsMax }, filter: buildAddressFilter(addresses) };
+  const filter = buildAddressFilter(addresses.filter((a) => a !== null));
+  return { data: await packBlock(lines), lines: lines.length, lineOf, span: { tsMin, tsMax }, filter, segments: buildSegmentFilters(addresses) };
 }

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { candidateBlocks, newestAcrossBlocks, resolveRaw, topFacetValues } from '@panoptes/ingest';
+import { candidateBlocks, candidateLines, newestAcrossBlocks, resolveRaw, topFacetValues, type BlockParts } from '@panoptes/ingest';
 import type { AppContext } from '../context.js';
 import { idParam, notFound, parseInput, route } from '../http.js';
 import { projectOf } from '../auth/middleware.js';
@@ -26,15 +26,25 @@ export function logRoutes(ctx: AppContext): Router {
   const router = Router();
   const entryJson = ctx.db.helpers.jsonObject(LIST_COLUMNS).as('entry');
 
-  /** Each entry as its JSON text, built by the database, with the (ts, id) that orders the pages. */
-  const rows = (projectUuid: string, filters: LogFilters, limit: number, cursor?: { ts: number; id: number }, blocks?: readonly number[] | null) =>
+  /**
+   * Each entry as its JSON text, built by the database, with the (ts, id) that orders the pages;
+   * `blocks`: only rows outside blocks (null), or these parts of blocks.
+   */
+  const rows = (projectUuid: string, filters: LogFilters, limit: number, cursor?: { ts: number; id: number }, blocks?: BlockParts | null) =>
     ctx.db
       .project(projectUuid)
       .read.selectFrom('log_entries')
       .select(['id', 'ts', entryJson])
       .where((eb) => eb.and([...logConditions(eb, filters, ctx.db.helpers), ...(cursor ? [eb.or([eb('ts', '<', cursor.ts), eb.and([eb('ts', '=', cursor.ts), eb('id', '<', cursor.id)])])] : [])]))
       .$if(blocks === null, (qb) => qb.where('raw_block_id', 'is', null))
-      .$if(blocks != null, (qb) => qb.where('raw_block_id', 'in', blocks!))
+      .$if(blocks != null, (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            ...(blocks!.whole.length > 0 ? [eb('raw_block_id', 'in', blocks!.whole)] : []),
+            ...blocks!.ranges.map((r) => eb.and([eb('raw_block_id', '=', r.blockId), eb('raw_block_line', '>=', r.from), eb('raw_block_line', '<', r.to)])),
+          ]),
+        ),
+      )
       .orderBy('ts', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
@@ -42,15 +52,20 @@ export function logRoutes(ctx: AppContext): Router {
 
   /**
    * A page of a search, newest first. An address search has no per-row index (it made ingest three
-   * times slower): it opens the raw-line blocks whose address filter may hold it (ingest's block
-   * filters), plus the rows kept outside blocks.
+   * times slower): it opens the raw-line blocks whose address filter may hold it, and there only the
+   * segments whose filter may hold it (ingest's block filters), plus the rows kept outside blocks.
    */
   const page = async (projectUuid: string, filters: LogFilters, limit: number, cursor?: { ts: number; id: number }) => {
     const ip = ipSearch(filters);
     if (ip === undefined) return rows(projectUuid, filters, limit, cursor);
     const to = cursor === undefined ? filters.to : Math.min(filters.to ?? Infinity, cursor.ts + 1);
-    const candidates = await candidateBlocks(ctx.db, ip.key, { ...(filters.from === undefined ? {} : { from: filters.from }), ...(to === undefined ? {} : { to }) });
-    return newestAcrossBlocks(candidates, limit, (blocks, n) => rows(projectUuid, filters, n, cursor, blocks));
+    const candidates = candidateBlocks(ctx.db, ip.key, { ...(filters.from === undefined ? {} : { from: filters.from }), ...(to === undefined ? {} : { to }) });
+    return newestAcrossBlocks(
+      candidates,
+      limit,
+      (blockIds) => candidateLines(ctx.db, ip.key, blockIds),
+      (parts, n) => rows(projectUuid, filters, n, cursor, parts),
+    );
   };
 
   /** Newest first, keyset-paginated: a page stays stable while new rows arrive. */

@@ -64,6 +64,8 @@ export interface LogBlockFiltersTable {
   ts_min: number;
   ts_max: number;
   ip_bloom: Buffer | null;
+  /** Bloom filters of the same keys per 128 lines of the block (migration 0010; NULL: read the block whole). */
+  ip_segments: Defaulted<Buffer | null>;
 }
 
 /** Per-minute counters per host, maintained as ingest batches commit. */

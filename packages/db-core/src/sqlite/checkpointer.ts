@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
  * While commits keep coming: a PASSIVE checkpoint at most every 250 ms once the WAL holds 4 MiB
  * (it never blocks anyone), and past `journal_size_limit` a RESTART after each commit until one
  * succeeds, so the next commit starts the WAL over. A TRUNCATE waits for a quiet writer (200 ms
- * without a commit): it holds the write lock while it copies, syncs and cuts the file, and stalled a
+ * without a commit) and, below the limit, for `checkpointIntervalMs` since the last one: it holds the write lock while it copies, syncs and cuts the file, and stalled a
  * steady writer 40-140 ms on the 2-core machine. RESTART and TRUNCATE copy the bulk in a PASSIVE
  * pass first and never wait (busy timeout 0); a TRUNCATE kept from completing by a reader's
  * snapshot is tried again later.
@@ -109,7 +109,12 @@ export class Checkpointer {
     const bytes = this.walBytes();
     if (bytes === 0) return;
     const now = this.#clock();
-    if (this.#quiet === undefined && (bytes >= this.#journalSizeLimit || now - this.#lastTruncate >= this.#intervalMs)) this.#truncateWhenQuiet();
+    // Every WAL left behind gets its TRUNCATE: once the writer is quiet when it is past the limit,
+    // otherwise once the interval since the last one has run out too (even if no commit comes then).
+    if (this.#quiet === undefined) {
+      const due = bytes >= this.#journalSizeLimit ? 0 : this.#intervalMs - (now - this.#lastTruncate);
+      this.#truncateWhenQuiet(Math.max(QUIET_MS, due));
+    }
     // A PASSIVE pass never catches up with a writer that commits while it copies, and only a fully
     // copied WAL starts over (PASSIVE alone let a steady writer grow it to 2 GB in 20 s). Past the
     // limit every commit asks for a RESTART: its lock is held for the last few frames only, it gives
@@ -126,12 +131,12 @@ export class Checkpointer {
   }
 
   /** Arms the quiet timer; when it fires while commits still come, it looks again later. */
-  #truncateWhenQuiet(): void {
+  #truncateWhenQuiet(delayMs = QUIET_MS): void {
     if (this.#quiet !== undefined) return;
     this.#quiet = setTimeout(() => {
       this.#quiet = undefined;
       void this.#truncate();
-    }, QUIET_MS);
+    }, delayMs);
     this.#quiet.unref();
   }
 

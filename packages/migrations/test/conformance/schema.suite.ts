@@ -39,7 +39,7 @@ export function schemaSuite(fixture: DialectFixture): void {
     const logIndexes = catalog.tables.log_entries!.indexes.map((i) => `${i.name}(${i.columns.join(',')})${i.partial ? ' partial' : ''}${i.unique ? ' unique' : ''}`);
     expect(logIndexes).toEqual([
       'log_entries_host_ts(host_id,ts) partial',
-      'log_entries_raw_block(raw_block_id) partial',
+      'log_entries_raw_block_line(raw_block_id,raw_block_line) partial',
       'log_entries_rule_ts(rule_id,ts) partial',
       'log_entries_source_ts(source,ts) partial',
       'log_entries_status_class_ts(<expression>,ts)',
