@@ -51,18 +51,9 @@ function hashes(key: string): [number, number] {
   return [h1 >>> 0, (h2 | 1) >>> 0];
 }
 
-/** A Bloom filter of the keys of these addresses (duplicates are fine). */
+/** A Bloom filter of the keys of these addresses (duplicates are fine): a block's whole filter. */
 export function buildAddressFilter(addresses: Iterable<string>): Buffer {
-  const keys = new Set<string>();
-  // A batch names far fewer addresses than it has rows: each address's keys are worked out once.
-  for (const address of new Set(addresses)) for (const key of addressKeys(address)) keys.add(key);
-  const bytes = Math.max(8, Math.ceil((keys.size * BITS_PER_KEY) / 8));
-  const filter = Buffer.alloc(bytes);
-  for (const key of keys) {
-    const [h1, h2] = hashes(key);
-    setBits(filter, h1, h2);
-  }
-  return filter;
+  return buildBlockFilters([...addresses]).filter;
 }
 
 function setBits(filter: Uint8Array, h1: number, h2: number): void {
@@ -91,32 +82,53 @@ const SEGMENTS_HEADER = 5;
 const SEGMENTS_FORMAT = 1;
 
 /**
- * The segment filters of a block, from the address of each of its lines in order (null: none):
- * one Bloom filter per {@link SEGMENT_LINES} lines, all of one size, after a small header.
+ * The filters of a block, from the address of each of its lines in order (null: none): the whole
+ * block's, and one per {@link SEGMENT_LINES} lines (all of one size, after a small header). A batch
+ * names far fewer addresses than it has lines, and they share prefixes: each address's keys are
+ * worked out, and each key hashed, once for both.
  */
-export function buildSegmentFilters(addressOfLine: readonly (string | null)[]): Buffer {
-  const segments: Set<string>[] = [];
+export function buildBlockFilters(addressOfLine: readonly (string | null)[]): { filter: Buffer; segments: Buffer } {
+  /** A key's hashes, and the last segment it was counted in. */
+  type Key = { readonly h1: number; readonly h2: number; segment: number };
+  const byKey = new Map<string, Key>();
+  const byAddress = new Map<string, readonly Key[]>();
+  const keyOf = (key: string): Key => {
+    let known = byKey.get(key);
+    if (known === undefined) {
+      const [h1, h2] = hashes(key);
+      byKey.set(key, (known = { h1, h2, segment: -1 }));
+    }
+    return known;
+  };
+  const segments: Key[][] = [];
   for (let at = 0; at < addressOfLine.length; at += SEGMENT_LINES) {
-    const keys = new Set<string>();
-    for (const address of new Set(addressOfLine.slice(at, at + SEGMENT_LINES))) if (address !== null) for (const key of addressKeys(address)) keys.add(key);
+    const n = segments.length;
+    const keys: Key[] = [];
+    for (let line = at; line < Math.min(addressOfLine.length, at + SEGMENT_LINES); line++) {
+      const address = addressOfLine[line];
+      if (address == null) continue;
+      let ofAddress = byAddress.get(address);
+      if (ofAddress === undefined) byAddress.set(address, (ofAddress = addressKeys(address).map(keyOf)));
+      for (const key of ofAddress) {
+        if (key.segment === n) continue;
+        key.segment = n;
+        keys.push(key);
+      }
+    }
     segments.push(keys);
   }
-  const bytes = Math.max(8, Math.ceil((Math.max(0, ...segments.map((k) => k.size)) * SEGMENT_BITS_PER_KEY) / 8));
+  const filter = Buffer.alloc(Math.max(8, Math.ceil((byKey.size * BITS_PER_KEY) / 8)));
+  for (const { h1, h2 } of byKey.values()) setBits(filter, h1, h2);
+  const bytes = Math.max(8, Math.ceil((Math.max(0, ...segments.map((k) => k.length)) * SEGMENT_BITS_PER_KEY) / 8));
   const out = Buffer.alloc(SEGMENTS_HEADER + segments.length * bytes);
   out.writeUInt8(SEGMENTS_FORMAT, 0);
   out.writeUInt16LE(SEGMENT_LINES, 1);
   out.writeUInt16LE(bytes, 3);
-  // A batch repeats addresses and their prefixes across segments: each key is hashed once.
-  const hashed = new Map<string, [number, number]>();
   segments.forEach((keys, n) => {
-    const filter = out.subarray(SEGMENTS_HEADER + n * bytes, SEGMENTS_HEADER + (n + 1) * bytes);
-    for (const key of keys) {
-      let h = hashed.get(key);
-      if (h === undefined) hashed.set(key, (h = hashes(key)));
-      setBits(filter, h[0], h[1]);
-    }
+    const segment = out.subarray(SEGMENTS_HEADER + n * bytes, SEGMENTS_HEADER + (n + 1) * bytes);
+    for (const { h1, h2 } of keys) setBits(segment, h1, h2);
   });
-  return out;
+  return { filter, segments: out };
 }
 
 /**

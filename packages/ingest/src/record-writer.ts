@@ -1,7 +1,7 @@
 import { ConstraintViolationError, PanoptesError, silentLogger, type Database, type Logger, type WriteContext } from '@panoptes/db-core';
 import type { NormalisedEntry } from './entry.js';
 import { HostResolver } from './host-resolver.js';
-import { buildAddressFilter, buildSegmentFilters, insertBlockFilter } from './block-filters.js';
+import { buildBlockFilters, insertBlockFilter } from './block-filters.js';
 import { unseenEntries } from './dedup.js';
 import { blockable, insertBlock, packBlock } from './raw-blocks.js';
 import { trackFacetRollups } from './facet-rollups.js';
@@ -552,6 +552,5 @@ async function packRaw(batch: readonly Pending[], lineOf: readonly (number | und
     tsMax = Math.max(tsMax, item.entry.ts);
   });
   if (lines.length === 0) return undefined;
-  const filter = buildAddressFilter(addresses.filter((a) => a !== null));
-  return { data: await packBlock(lines), lines: lines.length, lineOf, span: { tsMin, tsMax }, filter, segments: buildSegmentFilters(addresses) };
+  return { data: await packBlock(lines), lines: lines.length, lineOf, span: { tsMin, tsMax }, ...buildBlockFilters(addresses) };
 }

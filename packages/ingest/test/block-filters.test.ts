@@ -5,7 +5,7 @@ import {
   addressSearchKey,
   blockIndexLimits,
   buildAddressFilter,
-  buildSegmentFilters,
+  buildBlockFilters,
   candidateBlocks,
   candidateLines,
   filterMayHold,
@@ -79,7 +79,7 @@ describe('block address filters', () => {
 describe('segment filters of a block', () => {
   // 1,000 lines: 8 segments, the last one short; every 10th line has no address.
   const lines = Array.from({ length: 1000 }, (_, i) => (i % 10 === 9 ? null : `10.${i % 3}.${(i * 11) % 97}.${i % 200}`));
-  const segments = buildSegmentFilters(lines);
+  const { segments } = buildBlockFilters(lines);
   const segmentOf = (line: number) => [Math.floor(line / SEGMENT_LINES) * SEGMENT_LINES, Math.floor(line / SEGMENT_LINES) * SEGMENT_LINES + SEGMENT_LINES] as const;
   const covers = (ranges: [number, number][], line: number) => ranges.some(([from, to]) => from <= line && line < to);
 
@@ -122,7 +122,7 @@ describeEachDialect('candidate blocks of an address search', (fixture) => {
     const lines = Array.from({ length: 600 }, (_, i) => `172.16.${i >> 8}.${i & 255}`);
     const [segmented, old, bare] = await db.write(async (tx) => {
       const ids = [await insertBlock(tx, Buffer.from('x'), 600, 0), await insertBlock(tx, Buffer.from('x'), 600, 0), await insertBlock(tx, Buffer.from('x'), 600, 0)];
-      await insertBlockFilter(tx, ids[0]!, { tsMin: 0, tsMax: 9 }, buildAddressFilter(lines), buildSegmentFilters(lines));
+      await insertBlockFilter(tx, ids[0]!, { tsMin: 0, tsMax: 9 }, buildAddressFilter(lines), buildBlockFilters(lines).segments);
       await insertBlockFilter(tx, ids[1]!, { tsMin: 10, tsMax: 19 }, buildAddressFilter(lines), null);
       return ids;
     });
