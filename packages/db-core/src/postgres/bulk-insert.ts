@@ -136,7 +136,7 @@ export async function copyRows(trx: Transaction<Schema>, shapes: TableShapes, ta
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     let data = '';
     for (const row of rows.slice(start, start + ROWS_PER_STATEMENT)) {
-      for (let c = 0; c < row.length; c++) data += (c > 0 ? '\t' : '') + copyValue(table, columns[c]!, row[c]);
+      for (let c = 0; c < row.length; c++) data += (c > 0 ? '\t' : '') + valueText(COPY_FIELD, table, columns[c]!, row[c]);
       data += '\n';
     }
     await trx.executeQuery(CompiledQuery.raw(text, [data]));
@@ -151,7 +151,7 @@ function toColumnArrays(table: string, columns: readonly string[], rows: readonl
     let literal = '{';
     for (let r = 0; r < rows.length; r++) {
       if (r > 0) literal += ',';
-      literal += arrayElement(table, column, rows[r]![c]);
+      literal += valueText(ARRAY_ELEMENT, table, column, rows[r]![c]);
     }
     return `${literal}}`;
   });
@@ -159,43 +159,39 @@ function toColumnArrays(table: string, columns: readonly string[], rows: readonl
 
 const NEEDS_ESCAPE = /[\\"]/;
 
+/** How one of the two text formats writes NULL and escapes a field. */
+interface TextFormat {
+  readonly null: string;
+  readonly field: (text: string) => string;
+}
+
 /**
- * One element of an array literal, as pg's own `arrayString` writes it but without its two regex
+ * An element of an array literal, as pg's own `arrayString` writes it but without its two regex
  * passes over every string (a third of the insert's time in Node).
  */
-function arrayElement(table: string, column: string, value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
+const ARRAY_ELEMENT: TextFormat = { null: 'NULL', field: quote };
+/** A field of COPY's text format (`\N` is NULL). */
+const COPY_FIELD: TextFormat = { null: '\\N', field: copyField };
+
+/** A value as Postgres reads it in this format; numbers other than finite ones (NaN, Infinity) as escaped fields. */
+function valueText(format: TextFormat, table: string, column: string, value: unknown): string {
+  if (value === null || value === undefined) return format.null;
   switch (typeof value) {
     case 'number':
+      return Number.isFinite(value) ? String(value) : format.field(String(value));
     case 'bigint':
-      return Number.isFinite(value) || typeof value === 'bigint' ? String(value) : `"${String(value)}"`;
+      return String(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'string':
-      return quote(value);
+      return format.field(value);
     default:
-      return quote(objectText(table, column, value));
+      return format.field(objectText(table, column, value));
   }
 }
 
 function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
-}
-
-/** One field of COPY's text format (`\N` is NULL). */
-function copyValue(table: string, column: string, value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  switch (typeof value) {
-    case 'number':
-    case 'bigint':
-      return String(value);
-    case 'boolean':
-      return value ? 't' : 'f';
-    case 'string':
-      return copyField(value);
-    default:
-      return copyField(objectText(table, column, value));
-  }
 }
 
 /** The text Postgres reads for a value that is not a number, boolean or string: bytes as `\x` hex, objects as JSON. */
