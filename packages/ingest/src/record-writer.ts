@@ -4,7 +4,7 @@ import { HostResolver } from './host-resolver.js';
 import { buildBlockFilters, insertBlockFilter } from './block-filters.js';
 import { unseenEntries } from './dedup.js';
 import { blockable, insertBlock, packBlock } from './raw-blocks.js';
-import { trackFacetRollups } from './facet-rollups.js';
+import { trackFacetRollups, type DeferredFlush } from './facet-rollups.js';
 import { applyRollups, rollupDeltas } from './rollups.js';
 
 /** Where a source stands after a line: committed with the rows the line produced. */
@@ -170,6 +170,8 @@ export class RecordWriter {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #inFlight = 0;
+  /** The facet rollup's flush running in its own transaction, if any (Postgres: facet-rollups.ts). */
+  #facetFlush: Promise<void> | undefined;
   #draining = 0;
   /** Items queued so far, items taken into batches so far, and the count `flushSoon` asked to go out. */
   #enqueued = 0;
@@ -266,7 +268,7 @@ export class RecordWriter {
     this.#wake?.();
   }
 
-  /** Flushes everything queued now, without waiting for the flush interval. */
+  /** Flushes everything queued now, without waiting for the flush interval, and waits for a running facet rollup flush. */
   async drain(): Promise<void> {
     this.#draining += 1;
     try {
@@ -275,6 +277,7 @@ export class RecordWriter {
         await new Promise((resolve) => setTimeout(resolve, 2));
         this.#wake?.();
       }
+      await this.#facetFlush;
     } finally {
       this.#draining -= 1;
     }
@@ -388,7 +391,8 @@ export class RecordWriter {
       try {
         // Prepared ahead for the whole batch; again when a failed source dropped items or on a retry.
         const ready = await (attempt === 1 && live.length === batch.length ? prepared : this.#prepare(live));
-        const { outcomes, summary } = await this.#db.write((tx) => this.#writeBatch(tx, live, ready));
+        const { outcomes, summary, flush } = await this.#db.write((tx) => this.#writeBatch(tx, live, ready));
+        if (flush !== undefined) this.#startFlush(flush);
         live.forEach((p, i) => p.sink.committed(outcomes[i]!, p.item));
         this.#onBatch?.(summary);
         return;
@@ -406,6 +410,16 @@ export class RecordWriter {
         return;
       }
     }
+  }
+
+  /** Starts a flush of the facet rollup once its batch committed; a failed one is logged (the next flush counts its rows). */
+  #startFlush(flush: DeferredFlush): void {
+    const running = flush()
+      .catch((error: unknown) => this.#logger.warn({ error: (error as Error).message }, 'facet rollup flush failed; the next flush counts its rows'))
+      .finally(() => {
+        if (this.#facetFlush === running) this.#facetFlush = undefined;
+      });
+    this.#facetFlush = running;
   }
 
   async #resolveHosts(batch: readonly Pending[]): Promise<(number | null)[]> {
@@ -441,7 +455,7 @@ export class RecordWriter {
    * content hash) goes in once: SQLite's one writer looks repeats up first (it has no unique index
    * for them, migration 0008); Postgres's unique index skips them itself.
    */
-  async #writeBatch(tx: WriteContext, batch: readonly Pending[], prepared: Prepared): Promise<{ outcomes: WriteOutcome[]; summary: BatchSummary }> {
+  async #writeBatch(tx: WriteContext, batch: readonly Pending[], prepared: Prepared): Promise<{ outcomes: WriteOutcome[]; summary: BatchSummary; flush: DeferredFlush | undefined }> {
     const { hostIds, packed, entryAt, rows } = prepared;
     const now = this.#clock();
     const outcomes: WriteOutcome[] = batch.map(({ item }) => (item.kind === 'reject' ? 'rejected' : 'progressed'));
@@ -507,8 +521,9 @@ export class RecordWriter {
     }
     await Promise.all(statements);
     // Its flush (every few seconds) reads the rows stored above.
-    await trackFacetRollups(this.#db, tx, stored, now);
+    const flush = await trackFacetRollups(this.#db, tx, stored, now);
     return {
+      flush,
       outcomes,
       summary: {
         items: batch.length,

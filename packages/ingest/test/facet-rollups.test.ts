@@ -86,6 +86,32 @@ describeEachDialect('the hourly facet rollup', (fixture) => {
     await expectSameAsGroupBy(db, DEFAULT_PROJECT_UUID, T0 + 17 * 60_000 + 123, T0 + 4 * HOUR + 41 * 60_000);
   });
 
+  it('flushes as the writer goes (on Postgres in a transaction of its own), flushes from elsewhere counting nothing twice', { timeout: 120_000 }, async () => {
+    const db = await openMigrated(fixture);
+    const covered = async () => Number((await db.read.selectFrom('log_facet_rollup_watermark').select('covered_id').executeTakeFirstOrThrow()).covered_id);
+    const feed = async (items: readonly string[], flushEvery?: number) => {
+      const writer = new RecordWriter(db, { batchSize: 512, maxBatchSize: 1024 });
+      const settled: Promise<unknown>[] = [];
+      for (const [i, line] of items.entries()) {
+        settled.push((await writer.submit(entryItem(line))).committed);
+        // Another flush (an import's, an operator's) while the writer's own run.
+        if (flushEvery !== undefined && i % flushEvery === flushEvery - 1) settled.push(db.write((tx) => flushFacetRollups(db, tx)));
+      }
+      await Promise.all(settled);
+      await writer.close();
+    };
+    await feed(lines(20_000, T0, 900, 8));
+    // The writer's own flushes, one each 8,192 rows counted: the rows of the third are above the watermark.
+    expect(await covered()).toBeGreaterThanOrEqual(16_384);
+    await expectSameAsGroupBy(db, DEFAULT_PROJECT_UUID, T0 + 17 * 60_000 + 123, T0 + 4 * HOUR + 41 * 60_000);
+    await feed(lines(12_000, T0 + 500, 1_500, 9), 2_500);
+    await db.write((tx) => flushFacetRollups(db, tx));
+    expect(await covered()).toBe(32_000);
+    await expectSameAsGroupBy(db, DEFAULT_PROJECT_UUID, T0 + 17 * 60_000 + 123, T0 + 4 * HOUR + 41 * 60_000);
+    const { n } = await db.read.selectFrom('log_facet_rollups_hour').select((eb) => eb.fn.sum<number>('entries').as('n')).where('field', '=', 'host').executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(32_000);
+  });
+
   it('counts rows another writer stored from the table itself, once', async () => {
     const db = await openMigrated(fixture);
     await ingest(db, lines(600, T0, 10_000, 4));
