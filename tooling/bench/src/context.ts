@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCaddyLog } from './data.js';
 import type { Figures } from './figures.js';
-import { runWorker } from './process.js';
+import { runIngestFile } from './process.js';
 
 export interface IngestRun {
   readonly rows: number;
@@ -48,7 +48,7 @@ export class BenchContext {
     this.#database ??= (async () => {
       const path = join(this.dir, 'ingested', 'panoptes.db');
       mkdirSync(join(this.dir, 'ingested'), { recursive: true });
-      const run = await runWorker<IngestRun>('ingest-file.ts', [await this.accessLog(), `sqlite:${path}`]);
+      const run = await runIngestFile(await this.accessLog(), `sqlite:${path}`);
       return { path, run };
     })();
     return this.#database;

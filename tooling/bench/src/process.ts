@@ -1,9 +1,27 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { IngestRun } from './context.js';
 import { REPO } from './data.js';
 
 const TSX = ['--import', 'tsx', '--conditions=@panoptes/source'];
 const API_DIR = `${REPO}apps/api`;
+
+/**
+ * The Node flags `npm start` runs the server with (apps/api's start script): the server's children
+ * and the ingest workers, which stand for the server's ingest, run with them too.
+ */
+export function serverNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(`${API_DIR}/package.json`, 'utf8')) as { scripts: Record<string, string> };
+  const start = /^node ((?:--\S+ )*)bundle\/panoptes\.mjs serve$/.exec(scripts.start ?? '');
+  if (start === null) throw new Error(`apps/api's start script is not \`node [flags] bundle/panoptes.mjs serve\`: ${scripts.start}`);
+  return start[1]!.split(' ').filter((flag) => flag !== '');
+}
+
+/** Tails `log` into the database at `url` as the server does (workers/ingest-file.ts), with the server's Node flags. */
+export function runIngestFile(log: string, url: string): Promise<IngestRun> {
+  return runWorker<IngestRun>('ingest-file.ts', [log, url], serverNodeFlags());
+}
 
 /** Node's flags for a V8 CPU profile of a child, written to BENCH_CPU_PROF_DIR when it is set. */
 function cpuProfile(): string[] {
@@ -11,8 +29,8 @@ function cpuProfile(): string[] {
 }
 
 /** Runs a TypeScript script of this package in a child process and returns its last stdout line as JSON. */
-export async function runWorker<T>(script: string, args: readonly string[]): Promise<T> {
-  const child = spawn(process.execPath, [...cpuProfile(), ...TSX, new URL(`./workers/${script}`, import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function runWorker<T>(script: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<T> {
+  const child = spawn(process.execPath, [...nodeFlags, ...cpuProfile(), ...TSX, new URL(`./workers/${script}`, import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
   createInterface({ input: child.stdout }).on('line', (l) => (last = l));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -45,7 +63,7 @@ export function bundleApi(): Promise<void> {
 /** Spawns the bundled `panoptes serve`, the way `npm start` runs it. */
 export async function spawnServe(env: Record<string, string>, stdio: StdioOptions): Promise<ChildProcess> {
   await bundleApi();
-  return spawn(process.execPath, [...cpuProfile(), 'bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio });
+  return spawn(process.execPath, [...serverNodeFlags(), ...cpuProfile(), 'bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio });
 }
 
 /** Starts `panoptes serve` (apps/api) as a child on `port`, creates the admin and an ingest token. */

@@ -9,7 +9,7 @@ import type { BenchContext, IngestRun } from '../context.js';
 import { addCpuCeiling, processCpuSeconds, usPerLine } from '../cpu.js';
 import { chunks } from '../lines.js';
 import { freshPort } from '../ports.js';
-import { startApi } from '../process.js';
+import { runWorker, startApi } from '../process.js';
 
 const COLUMNS = ['project_uuid', 'ts', 'source', 'level', 'host_domain', 'remote_ip', 'client_ip', 'method', 'path', 'status', 'duration_ms', 'size_bytes', 'bytes_read', 'user_agent', 'upstream', 'user_id', 'message', 'raw', 'content_hash'] as const;
 
@@ -65,30 +65,13 @@ async function httpIngest(ctx: BenchContext, log: string, total: number): Promis
   rmSync(dir, { recursive: true, force: true });
   const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key') }, await freshPort());
   try {
-    const batches = chunks(log, 1000);
-    let accepted = 0;
     const serverCpuBefore = processCpuSeconds(api.child.pid!);
-    const clientCpuBefore = process.cpuUsage();
-    const started = performance.now();
-    const lane = async () => {
-      for (;;) {
-        const next = await batches.next();
-        if (next.done) return;
-        const body = next.value.join('\n');
-        const res = await fetch(`${api.url}/api/ingest/edge?parser=caddy_access`, { method: 'POST', body, headers: { authorization: `Bearer ${api.token}` } });
-        if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-        accepted += ((await res.json()) as { accepted: number }).accepted;
-      }
-    };
-    await Promise.all([lane(), lane()]);
-    const seconds = (performance.now() - started) / 1000;
+    const { accepted, seconds, cpuSeconds: client } = await runWorker<{ accepted: number; seconds: number; cpuSeconds: number }>('post-lines.ts', [log, api.url, api.token]);
     const serverCpu = processCpuSeconds(api.child.pid!);
-    const clientCpu = process.cpuUsage(clientCpuBefore);
     if (accepted !== total) throw new Error(`ingest accepted ${accepted} of ${total} lines`);
     ctx.figures.add('ingest.http_lines_per_s', accepted / seconds, 'lines/s', { op: '>=', value: 40_000 });
     if (serverCpu !== null && serverCpuBefore !== null) {
       const server = serverCpu - serverCpuBefore;
-      const client = (clientCpu.user + clientCpu.system) / 1e6;
       addCpuCeiling(ctx.figures, 'ingest.http_cpu_ceiling_lines_per_s', accepted, server + client, `server ${usPerLine(server, accepted)} us, client ${usPerLine(client, accepted)} us`);
     }
   } finally {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { freshPort } from '../ports.js';
-import { runWorker, startApi } from '../process.js';
-import type { BenchContext, IngestRun } from '../context.js';
+import { runIngestFile, startApi } from '../process.js';
+import type { BenchContext } from '../context.js';
 import { addCpuCeiling, usPerLine } from '../cpu.js';
 import { ingestCpuDetail } from './ingest.js';
 import { firstPageP95 } from './query.js';
@@ -24,7 +24,7 @@ export async function postgresGroup(ctx: BenchContext): Promise<void> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   try {
-    const run = await runWorker<IngestRun>('ingest-file.ts', [await ctx.accessLog(), url.toString()]);
+    const run = await runIngestFile(await ctx.accessLog(), url.toString());
     ctx.figures.add('postgres.ingest_e2e_lines_per_s', run.rows / run.seconds, 'lines/s', { op: '>=', value: 30_000 });
     // Without a local server's processes to read, a ceiling of our CPU alone would say nothing.
     if (run.serverCpuSeconds > 0) {

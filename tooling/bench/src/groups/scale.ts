@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchContext, IngestRun } from '../context.js';
+import type { BenchContext } from '../context.js';
 import { writeCaddyLog } from '../data.js';
 import { freshPort } from '../ports.js';
-import { runWorker, startApi } from '../process.js';
+import { runIngestFile, startApi } from '../process.js';
 import { firstPageP95 } from './query.js';
 
 export const SCALES = [
@@ -22,7 +22,7 @@ export async function scaleGroup(ctx: BenchContext, scales: readonly { label: st
     try {
       const log = join(dir, 'access.log');
       await writeCaddyLog(log, s.rows, 1000 + s.rows);
-      await runWorker<IngestRun>('ingest-file.ts', [log, `sqlite:${join(dir, 'panoptes.db')}`]);
+      await runIngestFile(log, `sqlite:${join(dir, 'panoptes.db')}`);
       rmSync(log);
       const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key') }, await freshPort());
       try {
