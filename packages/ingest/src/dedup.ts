@@ -5,8 +5,6 @@ export interface DedupKey {
   readonly hash: Uint8Array;
 }
 
-const keyOf = (ts: number, hash: Uint8Array): string => `${ts}:${Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('latin1')}`;
-
 /**
  * Which entries of a batch are new: no stored row and no earlier entry of the batch has the same
  * (ts, content hash). A repeat parses to the same time, so only the stored rows of the batch's own
@@ -17,18 +15,25 @@ const keyOf = (ts: number, hash: Uint8Array): string => `${ts}:${Buffer.from(has
  */
 export async function unseenEntries(tx: WriteContext, keys: readonly DedupKey[]): Promise<boolean[]> {
   const times = [...new Set(keys.map((k) => k.ts))];
-  const seen = new Set<string>();
+  // Per time, the hashes seen: most times of a batch have no stored row and one entry, so a line
+  // costs a map lookup, not a string key built from its time and hash (0.5 us a line).
+  const seen = new Map<number, Uint8Array[]>();
+  const isRepeat = (ts: number, hash: Uint8Array): boolean => {
+    const hashes = seen.get(ts);
+    if (hashes === undefined) {
+      seen.set(ts, [hash]);
+      return false;
+    }
+    if (hashes.some((h) => Buffer.compare(h, hash) === 0)) return true;
+    hashes.push(hash);
+    return false;
+  };
   const found = await tx.db
     .selectFrom('log_entries')
     .select(['ts', 'content_hash'])
     .where(tx.helpers.oneOf('ts', times))
     .where('content_hash', 'is not', null)
     .execute();
-  for (const row of found) seen.add(keyOf(Number(row.ts), row.content_hash!));
-  return keys.map(({ ts, hash }) => {
-    const key = keyOf(ts, hash);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  for (const row of found) isRepeat(Number(row.ts), row.content_hash!);
+  return keys.map(({ ts, hash }) => !isRepeat(ts, hash));
 }

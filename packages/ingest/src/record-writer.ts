@@ -424,26 +424,23 @@ export class RecordWriter {
 
   async #resolveHosts(batch: readonly Pending[]): Promise<(number | null)[]> {
     // One lookup per distinct project and domain: a batch of thousands names a handful of hosts.
-    // Consecutive lines mostly name the same host: the last answer is reused without a key.
-    const ids = new Map<string, number | null>();
+    // Per project, per domain: no key string built a line.
+    const ids = new Map<string, Map<string, number | null>>();
     const out: (number | null)[] = [];
-    let last: { projectUuid: string; domain: string; id: number | null } | undefined;
     for (const { item } of batch) {
       if (item.kind !== 'entry' || item.entry.host_domain === null) {
         out.push(null);
         continue;
       }
       const { projectUuid, entry: { host_domain: domain } } = item;
-      if (last === undefined || last.domain !== domain || last.projectUuid !== projectUuid) {
-        const key = `${projectUuid}\0${domain}`;
-        let id = ids.get(key);
-        if (id === undefined) {
-          id = await this.#hosts.hostId(projectUuid, domain);
-          ids.set(key, id);
-        }
-        last = { projectUuid, domain, id };
+      let domains = ids.get(projectUuid);
+      if (domains === undefined) ids.set(projectUuid, (domains = new Map()));
+      let id = domains.get(domain);
+      if (id === undefined) {
+        id = await this.#hosts.hostId(projectUuid, domain);
+        domains.set(domain, id);
       }
-      out.push(last.id);
+      out.push(id);
     }
     return out;
   }
