@@ -170,11 +170,6 @@ export async function candidateLines(db: Database, key: string, blockIds: readon
 /** Whether the filter may hold the key (false: certainly not). */
 export function filterMayHold(filter: Uint8Array, key: string): boolean {
   const [h1, h2] = hashes(key);
-  return mayHold(filter, h1, h2);
-}
-
-/** {@link filterMayHold} with the key's hashes worked out once for many filters. */
-function mayHold(filter: Uint8Array, h1: number, h2: number): boolean {
   return mayHoldAt(filter, 0, filter.length, h1, h2);
 }
 
@@ -203,7 +198,7 @@ export async function candidateBlocks(db: Database, key: string, window: { reado
     const filters = await readFilters(db, unheld.map((at) => index.ids[at]!));
     for (const at of unheld) {
       const filter = filters.get(index.ids[at]!);
-      if (filter == null || mayHold(filter, h1, h2)) found.push(at);
+      if (filter == null || mayHoldAt(filter, 0, filter.length, h1, h2)) found.push(at);
     }
   }
   return found.map((at) => ({ id: index.ids[at]!, tsMax: index.tsMax[at]! })).sort((a, b) => b.tsMax - a.tsMax);
@@ -328,7 +323,7 @@ class BlockIndex {
   }
 }
 
-/** {@link mayHold} for a filter of `length` bytes at `offset` of a larger array. */
+/** Whether the filter of `length` bytes at `offset` may hold the key of these hashes. */
 function mayHoldAt(bytes: Uint8Array, offset: number, length: number, h1: number, h2: number): boolean {
   for (let i = 0; i < HASHES; i++) if (probe(bytes, offset, length, h1, h2, i) === 0) return false;
   return true;

@@ -60,6 +60,11 @@ const flushingByDb = new WeakMap<Database, Promise<void>>();
 /** A flush to start once the batch that took it committed; resolves when the flush committed. */
 export type DeferredFlush = () => Promise<void>;
 
+/** Settles once the database's flush running in its own transaction (if any) has committed or failed. */
+export async function facetFlushSettled(db: Database): Promise<void> {
+  await flushingByDb.get(db)?.catch(() => {});
+}
+
 /**
  * Counts a committed batch's new rows for the facet rollup, and every few seconds (or 8k rows)
  * brings log_facet_rollups_hour up to date, moving the watermark (the highest log_entries id

@@ -4,7 +4,7 @@ import { HostResolver } from './host-resolver.js';
 import { buildBlockFilters, insertBlockFilter } from './block-filters.js';
 import { unseenEntries } from './dedup.js';
 import { blockable, insertBlock, packBlock } from './raw-blocks.js';
-import { trackFacetRollups, type DeferredFlush } from './facet-rollups.js';
+import { facetFlushSettled, trackFacetRollups, type DeferredFlush } from './facet-rollups.js';
 import { applyRollups, rollupDeltas } from './rollups.js';
 
 /** Where a source stands after a line: committed with the rows the line produced. */
@@ -170,8 +170,6 @@ export class RecordWriter {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #inFlight = 0;
-  /** The facet rollup's flush running in its own transaction, if any (Postgres: facet-rollups.ts). */
-  #facetFlush: Promise<void> | undefined;
   #draining = 0;
   /** Items queued so far, items taken into batches so far, and the count `flushSoon` asked to go out. */
   #enqueued = 0;
@@ -277,7 +275,7 @@ export class RecordWriter {
         await new Promise((resolve) => setTimeout(resolve, 2));
         this.#wake?.();
       }
-      await this.#facetFlush;
+      await facetFlushSettled(this.#db);
     } finally {
       this.#draining -= 1;
     }
@@ -392,7 +390,8 @@ export class RecordWriter {
         // Prepared ahead for the whole batch; again when a failed source dropped items or on a retry.
         const ready = await (attempt === 1 && live.length === batch.length ? prepared : this.#prepare(live));
         const { outcomes, summary, flush } = await this.#db.write((tx) => this.#writeBatch(tx, live, ready));
-        if (flush !== undefined) this.#startFlush(flush);
+        // A failed flush is logged: the next one finds its rows uncounted and groups them from the table.
+        flush?.().catch((error: unknown) => this.#logger.warn({ error: (error as Error).message }, 'facet rollup flush failed; the next flush counts its rows'));
         live.forEach((p, i) => p.sink.committed(outcomes[i]!, p.item));
         this.#onBatch?.(summary);
         return;
@@ -410,16 +409,6 @@ export class RecordWriter {
         return;
       }
     }
-  }
-
-  /** Starts a flush of the facet rollup once its batch committed; a failed one is logged (the next flush counts its rows). */
-  #startFlush(flush: DeferredFlush): void {
-    const running = flush()
-      .catch((error: unknown) => this.#logger.warn({ error: (error as Error).message }, 'facet rollup flush failed; the next flush counts its rows'))
-      .finally(() => {
-        if (this.#facetFlush === running) this.#facetFlush = undefined;
-      });
-    this.#facetFlush = running;
   }
 
   async #resolveHosts(batch: readonly Pending[]): Promise<(number | null)[]> {

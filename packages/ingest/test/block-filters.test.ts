@@ -120,10 +120,11 @@ describeEachDialect('candidate blocks of an address search', (fixture) => {
   it('reads only the segments that may hold the key, and whole blocks without segment filters', async () => {
     const db = await openMigrated(fixture);
     const lines = Array.from({ length: 600 }, (_, i) => `172.16.${i >> 8}.${i & 255}`);
+    const { filter, segments } = buildBlockFilters(lines);
     const [segmented, old, bare] = await db.write(async (tx) => {
       const ids = [await insertBlock(tx, Buffer.from('x'), 600, 0), await insertBlock(tx, Buffer.from('x'), 600, 0), await insertBlock(tx, Buffer.from('x'), 600, 0)];
-      await insertBlockFilter(tx, ids[0]!, { tsMin: 0, tsMax: 9 }, buildAddressFilter(lines), buildBlockFilters(lines).segments);
-      await insertBlockFilter(tx, ids[1]!, { tsMin: 10, tsMax: 19 }, buildAddressFilter(lines), null);
+      await insertBlockFilter(tx, ids[0]!, { tsMin: 0, tsMax: 9 }, filter, segments);
+      await insertBlockFilter(tx, ids[1]!, { tsMin: 10, tsMax: 19 }, filter, null);
       return ids;
     });
     // Line 300 is in the third segment; the block written before segments, and the one without any filter row, are read whole.

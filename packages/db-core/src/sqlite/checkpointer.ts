@@ -10,8 +10,9 @@ import type { Logger } from '../logger.js';
  * While commits keep coming: a PASSIVE checkpoint at most every 250 ms once the WAL holds 4 MiB
  * (it never blocks anyone), and past `journal_size_limit` a RESTART after each commit until one
  * succeeds, so the next commit starts the WAL over. A TRUNCATE waits for a quiet writer (200 ms
- * without a commit) and, below the limit, for `checkpointIntervalMs` since the last one: it holds the write lock while it copies, syncs and cuts the file, and stalled a
- * steady writer 40-140 ms on the 2-core machine. RESTART and TRUNCATE copy the bulk in a PASSIVE
+ * without a commit) and, below the limit, for `checkpointIntervalMs` since the last one: it holds
+ * the write lock while it copies, syncs and cuts the file, and stalled a steady writer 40-140 ms on
+ * the 2-core machine. RESTART and TRUNCATE copy the bulk in a PASSIVE
  * pass first and never wait (busy timeout 0); a TRUNCATE kept from completing by a reader's
  * snapshot is tried again later.
  */
