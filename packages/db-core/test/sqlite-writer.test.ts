@@ -197,6 +197,32 @@ describe('the transaction of a write unit [sqlite]', () => {
     setup.close();
   });
 
+  it("fails a unit whose BEGIN found the write lock held with BEGIN's error, and runs none of its statements", { timeout: 30_000 }, async () => {
+    const url = await fixture.freshUrl();
+    const db = await fixture.open({ url });
+    await createFixtureSchema(db);
+    const { path } = parseDatabaseUrl(url) as { path: string };
+    const holder = new Database(path);
+    // Held past the writer's busy timeout (5 s), released before the statements posted behind BEGIN
+    // would have given up waiting for it: run on their own, they would have gone in.
+    holder.exec('BEGIN IMMEDIATE');
+    setTimeout(() => holder.exec('ROLLBACK'), 5_300);
+    try {
+      const unit = db.write(async (tx) => {
+        await tx.insertMany('settings', ['key', 'value', 'updated_at'], [['behind-begin', 'v', T0]]);
+      });
+      await expect(unit).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await db.read.selectFrom('settings').select('key').where('key', '=', 'behind-begin').execute()).toEqual([]);
+      // The writer goes on with the next unit.
+      await db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [['after', 'v', T0]]));
+      expect(await db.read.selectFrom('settings').select('key').where('key', '=', 'after').execute()).toEqual([{ key: 'after' }]);
+    } finally {
+      holder.close();
+      await db.close();
+    }
+  });
+
   it('stores nothing of a unit whose transaction SQLite rolled back on its own (disk full)', async () => {
     const url = await fixture.freshUrl();
     const db = await fixture.open({ url });
