@@ -13,4 +13,15 @@ describe('contentHash', () => {
     );
     expect(contentHash('p', 'caddy_access', 'GET /é\u{1F600}').toString('hex')).toBe(createHash('sha256').update('p\0caddy_access\0GET /é\u{1F600}').digest('hex').slice(0, 32));
   });
+
+  it('gives a line given as its UTF-8 bytes the digest of its text, whatever came before and however long', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('p', '00000000-0000-0000-0000-000000000001', 'é'), fc.constantFrom('caddy_access', 'audit'), fc.string({ unit: 'binary' }), (project, format, raw) => {
+        expect(contentHash(project, format, Buffer.from(raw, 'utf8')).equals(contentHash(project, format, raw))).toBe(true);
+      }),
+    );
+    const long = 'x'.repeat(70 * 1024);
+    expect(contentHash('p', 'audit', Buffer.from(long)).equals(contentHash('p', 'audit', long))).toBe(true);
+    expect(contentHash('q', 'audit', Buffer.from('a')).equals(contentHash('q', 'audit', 'a'))).toBe(true);
+  });
 });

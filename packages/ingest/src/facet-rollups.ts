@@ -66,28 +66,16 @@ export async function facetFlushSettled(db: Database): Promise<void> {
 }
 
 /**
- * Counts a committed batch's new rows for the facet rollup, and every few seconds (or 8k rows)
- * brings log_facet_rollups_hour up to date, moving the watermark (the highest log_entries id
- * covered) with it. Low-cardinality fields come from memory when the rows between the old
- * watermark and the new one are exactly the rows counted (same count and ts fingerprint);
- * otherwise (another process, an audit entry, a batch rolled back, a restart) every field is
- * grouped from the stored rows. Either way nothing is lost or counted twice.
- *
- * SQLite's one writer flushes inside the batch's transaction. Postgres takes writers side by side:
- * there the flush is returned, to start once the batch committed, in its own transaction on another
- * connection, while the next batches go in (grouping and upserting a flush's paths held each eighth
- * batch's transaction 70-130 ms, and the ingest with it). It covers the rows up to the batch's
- * highest id, read in the batch's transaction: with one writer's batches committing in order, every
- * row up to it is committed when the flush reads. (A row that another process's transaction
- * inserts with a lower id but commits after a flush would be missed: the server's writer and an
- * import running at the same time should not both flush.)
+ * Counts a batch's new rows for the facet rollup; true when a flush is due (`flushDueFacetRollups`,
+ * every few seconds or 8k rows), which brings log_facet_rollups_hour up to date, moving the
+ * watermark (the highest log_entries id covered) with it. Low-cardinality fields come from memory
+ * when the rows between the old watermark and the new one are exactly the rows counted (same count
+ * and ts fingerprint); otherwise (another process, an audit entry, a batch rolled back, a restart)
+ * every field is grouped from the stored rows. Either way nothing is lost or counted twice. The
+ * record writer counts while the writer thread inserts the rows (a batch's counting held the
+ * transaction about half a millisecond after its inserts).
  */
-export async function trackFacetRollups(
-  db: Database,
-  tx: WriteContext,
-  stored: readonly { readonly projectUuid: string; readonly entry: NormalisedEntry }[],
-  now: number,
-): Promise<DeferredFlush | undefined> {
+export function countFacetRollups(db: Database, stored: readonly { readonly projectUuid: string; readonly entry: NormalisedEntry }[], now: number): boolean {
   let pending = pendingByDb.get(db);
   if (pending === undefined) {
     pending = { rows: 0, since: now, fingerprint: 0, counts: new Map() };
@@ -107,7 +95,21 @@ export async function trackFacetRollups(
     pending.fingerprint = (pending.fingerprint + (entry.ts % TS_MODULUS)) % TS_MODULUS;
   }
   pending.rows += stored.length;
-  if (pending.rows < FLUSH_ROWS && !(pending.rows > 0 && now - pending.since >= FLUSH_MS)) return undefined;
+  return pending.rows >= FLUSH_ROWS || (pending.rows > 0 && now - pending.since >= FLUSH_MS);
+}
+
+/**
+ * The flush `countFacetRollups` said is due, once the batch's rows are in `tx`. SQLite's one
+ * writer flushes inside the batch's transaction. Postgres takes writers side by side: there the
+ * flush is returned, to start once the batch committed, in its own transaction on another
+ * connection, while the next batches go in (grouping and upserting a flush's paths held each eighth
+ * batch's transaction 70-130 ms, and the ingest with it). It covers the rows up to the batch's
+ * highest id, read in the batch's transaction: with one writer's batches committing in order, every
+ * row up to it is committed when the flush reads. (A row that another process's transaction
+ * inserts with a lower id but commits after a flush would be missed: the server's writer and an
+ * import running at the same time should not both flush.)
+ */
+export async function flushDueFacetRollups(db: Database, tx: WriteContext): Promise<DeferredFlush | undefined> {
   if (tx.capabilities.singleWriter) {
     await flushFacetRollups(db, tx);
     return undefined;
@@ -116,7 +118,7 @@ export async function trackFacetRollups(
   if (flushingByDb.has(db)) return undefined;
   const top = await highestId(tx);
   if (top === null) return undefined;
-  const taken = pending;
+  const taken = pendingByDb.get(db);
   pendingByDb.delete(db);
   return () => {
     const flushing = db.write((flushTx) => flushThrough(flushTx, taken, top)).finally(() => flushingByDb.delete(db));

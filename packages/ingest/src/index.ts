@@ -7,7 +7,7 @@ export { blockable, packBlock, resolveRaw, unpackBlock } from './raw-blocks.js';
 export { addressSearchKey, buildAddressFilter, candidateBlocks, candidateLines, filterMayHold, newestAcrossBlocks, type BlockLines, type BlockParts, type CandidateBlock } from './block-filters.js';
 export { HostResolver } from './host-resolver.js';
 export { rollupDeltas, MINUTE_MS } from './rollups.js';
-export { FACET_ROLLUP_COLUMNS, HOUR_MS, flushFacetRollups, hourOf, trackFacetRollups } from './facet-rollups.js';
+export { FACET_ROLLUP_COLUMNS, HOUR_MS, flushFacetRollups, hourOf } from './facet-rollups.js';
 export { topFacetValues, type FacetCount } from './facet-top.js';
 export {
   LONG_RUNNING_WRITER,

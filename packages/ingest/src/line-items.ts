@@ -20,10 +20,10 @@ export function itemForLine(context: LineContext, line: SplitLine, progress: Sou
   if (!outcome.ok) return rejectItem(context, line, progress, lineNumber, outcome.reason, excerpt(line.bytes));
   const { projectUuid } = context;
   const { entry } = outcome;
-  const hash = contentHash(projectUuid, context.parser, entry.raw);
-  // One object a line, however it ends (this runs for every line ingested). The parsers keep the
-  // line they were given as `raw`, so its bytes are the line's bytes.
+  // The parsers keep the line they were given as `raw`, so its bytes are the line's bytes.
   const rawBytes = line.bytes;
+  const hash = contentHash(projectUuid, context.parser, rawBytes);
+  // One object a line, however it ends (this runs for every line ingested).
   if (progress !== undefined) return { kind: 'entry', projectUuid, entry, hash, rawBytes, progress };
   return context.sourceId === null ? { kind: 'entry', projectUuid, entry, hash, rawBytes } : { kind: 'entry', projectUuid, entry, hash, rawBytes, countedIn: context.sourceId };
 }

@@ -4,7 +4,7 @@ import { HostResolver } from './host-resolver.js';
 import { buildBlockFilters, insertBlockFilter } from './block-filters.js';
 import { unseenEntries } from './dedup.js';
 import { blockable, insertBlock, packBlock } from './raw-blocks.js';
-import { facetFlushSettled, trackFacetRollups, type DeferredFlush } from './facet-rollups.js';
+import { countFacetRollups, facetFlushSettled, flushDueFacetRollups, type DeferredFlush } from './facet-rollups.js';
 import { applyRollups, rollupDeltas } from './rollups.js';
 
 /** Where a source stands after a line: committed with the rows the line produced. */
@@ -358,7 +358,10 @@ export class RecordWriter {
     const lineOf = this.#rawBlocks ? blockLines(batch) : undefined;
     const packing = lineOf === undefined ? undefined : packRaw(batch, lineOf);
     // Built while compression runs and the batch before commits, not inside the transaction, where
-    // the writer thread would wait for it.
+    // the writer thread would wait for it; after a turn of the event loop, so that the batch before
+    // gets the answers it waits for first (building a batch's rows holds the event loop about a
+    // millisecond).
+    await new Promise((resolve) => setImmediate(resolve));
     const entryAt: number[] = [];
     const rows: unknown[][] = [];
     batch.forEach(({ item }, i) => {
@@ -505,9 +508,10 @@ export class RecordWriter {
           .execute(),
       );
     }
+    // Counted while the writer thread runs the statements; a due flush (every few seconds) reads the rows they stored.
+    const flushDue = countFacetRollups(this.#db, stored, now);
     await Promise.all(statements);
-    // Its flush (every few seconds) reads the rows stored above.
-    const flush = await trackFacetRollups(this.#db, tx, stored, now);
+    const flush = flushDue ? await flushDueFacetRollups(this.#db, tx) : undefined;
     return {
       flush,
       outcomes,
