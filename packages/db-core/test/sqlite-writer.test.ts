@@ -197,14 +197,13 @@ describe('the transaction of a write unit [sqlite]', () => {
     setup.close();
   });
 
-  it("fails a unit whose BEGIN found the write lock held with BEGIN's error, and runs none of its statements", { timeout: 30_000 }, async () => {
+  it('fails a unit whose BEGIN found the write lock held past the busy timeout with SQLITE_BUSY, stores none of it, and goes on', { timeout: 30_000 }, async () => {
     const url = await fixture.freshUrl();
     const db = await fixture.open({ url });
     await createFixtureSchema(db);
     const { path } = parseDatabaseUrl(url) as { path: string };
     const holder = new Database(path);
-    // Held past the writer's busy timeout (5 s), released before the statements posted behind BEGIN
-    // would have given up waiting for it: run on their own, they would have gone in.
+    // Held past the writer's busy timeout (5 s), then released: the unit must not go in late.
     holder.exec('BEGIN IMMEDIATE');
     setTimeout(() => holder.exec('ROLLBACK'), 5_300);
     try {

@@ -90,20 +90,15 @@ export class SqliteWriter {
     try {
       await options.around?.before();
       this.#active = true;
-      // Not awaited on its own: the unit's first statements are posted behind BEGIN and run after it
-      // in the thread, saving the writer a round trip to the event loop a unit. Should BEGIN fail,
-      // they fail (no transaction), and BEGIN's error is the unit's.
-      const begun = connection.begin();
-      begun.catch(() => {});
       try {
+        await connection.begin();
         const value = await runAsWriteUnit(() => unit(this.#context()));
-        await begun;
         await options.beforeCommit?.();
         await connection.exec('COMMIT');
         return value;
       } catch (error) {
         await connection.rollbackOpen().catch(() => false);
-        throw (await begun.then(() => undefined, (beginError: unknown) => beginError)) ?? error;
+        throw error;
       } finally {
         this.#active = false;
         await options.around?.after();
