@@ -208,11 +208,11 @@ describe('the transaction of a write unit [sqlite]', () => {
     setTimeout(() => holder.exec('ROLLBACK'), 5_300);
     try {
       const unit = db.write(async (tx) => {
-        await tx.insertMany('settings', ['key', 'value', 'updated_at'], [['behind-begin', 'v', T0]]);
+        await tx.insertMany('settings', ['key', 'value', 'updated_at'], [['busy-unit', 'v', T0]]);
       });
       await expect(unit).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await db.read.selectFrom('settings').select('key').where('key', '=', 'behind-begin').execute()).toEqual([]);
+      expect(await db.read.selectFrom('settings').select('key').where('key', '=', 'busy-unit').execute()).toEqual([]);
       // The writer goes on with the next unit.
       await db.write((tx) => tx.insertMany('settings', ['key', 'value', 'updated_at'], [['after', 'v', T0]]));
       expect(await db.read.selectFrom('settings').select('key').where('key', '=', 'after').execute()).toEqual([{ key: 'after' }]);

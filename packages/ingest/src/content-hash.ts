@@ -2,9 +2,9 @@ import { hash } from 'node:crypto';
 
 /** The bytes hashed before a line given as bytes: project and format, then the line after them. */
 let scratch = Buffer.allocUnsafe(64 * 1024 + 256);
-let prefixProject = '';
-let prefixFormat = '';
-let prefixLength = -1;
+let prefixProject: string | undefined;
+let prefixFormat: string | undefined;
+let prefixLength = 0;
 
 /**
  * The dedup key of an entry: 16 bytes of SHA-256 over project, format and the raw line. The same
@@ -18,7 +18,7 @@ let prefixLength = -1;
  */
 export function contentHash(projectUuid: string, format: string, raw: string | Uint8Array): Buffer {
   if (typeof raw === 'string') return Buffer.from(hash('sha256', `${projectUuid}\0${format}\0${raw}`, 'binary').slice(0, 16), 'binary');
-  if (projectUuid !== prefixProject || format !== prefixFormat || prefixLength === -1) {
+  if (projectUuid !== prefixProject || format !== prefixFormat) {
     prefixLength = scratch.write(`${projectUuid}\0${format}\0`);
     prefixProject = projectUuid;
     prefixFormat = format;
