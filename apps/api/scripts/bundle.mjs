@@ -37,8 +37,9 @@ const result = await build({
   format: 'esm',
   target: 'node20.19',
   conditions: ['@panoptes/source'],
-  // Native addons load their compiled binary from their own package; pg-native is pg's optional backend.
-  external: ['better-sqlite3', '@node-rs/argon2', 'pg-native'],
+  // Native addons load their compiled binary from their own package; pg-native is pg's optional
+  // backend; tar-stream is required by path in the backup's archive worker thread.
+  external: ['better-sqlite3', '@node-rs/argon2', 'pg-native', 'tar-stream'],
   // Bundled CommonJS packages call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __panoptesRequire } from 'node:module'; const require = __panoptesRequire(import.meta.url);" },
   sourcemap: 'linked',

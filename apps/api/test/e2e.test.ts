@@ -21,7 +21,9 @@ beforeAll(async () => {
 /** Starts the bundled `panoptes serve` as its own process; resolves with its URL and, on a fresh install, the setup token. */
 function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; token: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Without the NODE_PATH pnpm's shims give the test runner (every hoisted package): `npm start` has none.
+    const { NODE_PATH: _, ...inherited } = process.env;
+    const child = spawn(process.execPath, ['bundle/panoptes.mjs', 'serve'], { cwd: API_DIR, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let token: string | null = null;
     const timer = setTimeout(() => reject(new Error('the server did not start within 30 s')), 30_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {

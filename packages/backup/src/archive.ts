@@ -1,12 +1,10 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { BackupError } from './errors.js';
 import { FILE_CHUNK_BYTES, sha256File, sha256Tap } from './files.js';
-import { createMemberGzip } from './gzip-members.js';
 import { DATABASE_ENTRIES, METADATA_ENTRY, parseMetadata, type ArchiveMetadata } from './metadata.js';
 
 const MAX_METADATA_BYTES = 1024 * 1024;
@@ -20,33 +18,6 @@ export interface ExtractedArchive {
   readonly archiveSha256: string;
   /** The SHA-256 of the database as extracted, computed while it was written. */
   readonly databaseSha256: string;
-}
-
-/**
- * Writes `metadata.json` and the database file into a gzipped tar (as independent gzip members,
- * compressed off the main thread), streamed (the database is never in memory), and returns the
- * archive's SHA-256 computed on the way. Any error of any stage,
- * closing the file included, rejects.
- */
-export async function writeArchive(options: {
-  readonly target: string;
-  readonly metadata: ArchiveMetadata;
-  readonly databaseFile: string;
-  readonly gzipLevel: number;
-}): Promise<{ sha256: string; size: number }> {
-  const pack = tar.pack();
-  const hash = sha256Tap();
-  const written = pipeline(pack, createMemberGzip(options.gzipLevel), hash.stream, createWriteStream(options.target, { flags: 'wx', mode: 0o600 }));
-  const metadata = Buffer.from(JSON.stringify(options.metadata, null, 2));
-  const mtime = new Date(options.metadata.created_at);
-  await new Promise<void>((resolve, reject) => pack.entry({ name: METADATA_ENTRY, size: metadata.length, mode: 0o600, mtime }, metadata, (e) => (e ? reject(e) : resolve())));
-  const { size } = await stat(options.databaseFile);
-  const name = DATABASE_ENTRIES[options.metadata.dialect];
-  const entry = pack.entry({ name, size, mode: 0o600, mtime }, () => {});
-  await pipeline(createReadStream(options.databaseFile, { highWaterMark: FILE_CHUNK_BYTES }), entry);
-  pack.finalize();
-  await written;
-  return { sha256: hash.digest(), size: (await stat(options.target)).size };
 }
 
 /**
