@@ -158,4 +158,20 @@ describeEachDialect('the hourly facet rollup', (fixture) => {
     expect(Number(oldest)).toBe(now - 2 * HOUR - ((now - 2 * HOUR) % HOUR));
     await expectSameAsGroupBy(db, DEFAULT_PROJECT_UUID, now - 3 * HOUR - 1, now);
   });
+
+  it('prunes an hour of more values than one write unit deletes, all of it', async () => {
+    const db = await openMigrated(fixture);
+    const now = T0 + 40 * 86_400_000;
+    await ingest(db, lines(50, now - HOUR, 30_000, 8));
+    // An old hour of 4,500 distinct paths: three write units' worth.
+    await db.write((tx) =>
+      tx.insertMany('log_facet_rollups_hour', ['project_uuid', 'field', 'value', 'bucket_start', 'entries'], Array.from({ length: 4_500 }, (_, i) => [DEFAULT_PROJECT_UUID, 'path', `/old/${i}`, T0, 1])),
+    );
+    await db.write((tx) => flushFacetRollups(db, tx));
+    const report = await pruneLogs(db, { retentionDays: 30, maxEntries: 1_000_000 }, { now });
+    expect(report.facetRollupsDeleted).toBe(4_500);
+    const left = await db.read.selectFrom('log_facet_rollups_hour').select((eb) => eb.fn.countAll<number>().as('n')).where('bucket_start', '<', now - 2 * HOUR).executeTakeFirstOrThrow();
+    expect(Number(left.n)).toBe(0);
+    await expectSameAsGroupBy(db, DEFAULT_PROJECT_UUID, now - 2 * HOUR, now);
+  });
 });
