@@ -219,7 +219,7 @@ async function recount(tx: WriteContext, from: number, to: number, fields: reado
   }
 }
 
-/** Rollup rows deleted per write unit: an hour of paths (15,000 rows in the bench's data) held a steady writer up 40-50 ms in one. */
+/** Rollup rows deleted per write unit: an hour of paths (15,000 rows in the bench's data) held a steady writer up 26-53 ms in one. */
 const PRUNE_CHUNK_ROWS = 2_000;
 
 /**

@@ -16,9 +16,8 @@ const FEW_FRAMES = 256;
  * succeeds, so the next commit starts the WAL over. A TRUNCATE waits for a quiet writer (200 ms
  * without a commit) and, below the limit, for `checkpointIntervalMs` since the last one: it holds
  * the write lock while it copies, syncs and cuts the file, and stalled a steady writer 40-140 ms on
- * the 2-core machine. RESTART and TRUNCATE copy the bulk in PASSIVE
- * passes first and never wait (busy timeout 0); a TRUNCATE kept from completing by a reader's
- * snapshot is tried again later.
+ * the 2-core machine. RESTART and TRUNCATE copy the bulk in PASSIVE passes first and never wait
+ * (busy timeout 0); a TRUNCATE kept from completing by a reader's snapshot is tried again later.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
