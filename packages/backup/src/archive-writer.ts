@@ -15,8 +15,8 @@ import { DATABASE_ENTRIES, METADATA_ENTRY, type ArchiveMetadata } from './metada
  * member whose bytes look already compressed (the database's deflated raw-line blocks) is stored
  * instead of deflated: deflate spends about 3x longer per byte on data it cannot shrink (a third of
  * the CPU of archiving a 460 MB database, for a 0.6 % size gain). The file is flushed to disk every
- * `SYNC_EVERY_BYTES`, so the final fsync has little left to write: a single fsync of hundreds of MB
- * at the end held the disk long enough to stall the live writer's commits.
+ * `SYNC_EVERY_BYTES`, so the final fsync has little left to write: synced once at the end, the
+ * archive's hundreds of MB met a live writer's commits on the disk there, where its longest gaps came.
  *
  * CommonJS source, evaluated in the worker.
  */
