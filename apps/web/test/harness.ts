@@ -32,6 +32,9 @@ export interface Panel {
   stop(): Promise<void>;
 }
 
+/** How long the server may take to print its setup token. */
+const START_TIMEOUT_MS = 90_000;
+
 export async function startPanel(env: Record<string, string> = {}): Promise<Panel> {
   const dir = mkdtempSync(join(tmpdir(), 'panoptes-web-'));
   const port = await freePort();
@@ -48,8 +51,9 @@ export async function startPanel(env: Record<string, string> = {}): Promise<Pane
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  // The server runs from the sources through tsx: on a loaded 2-core machine its start took over 30 s.
   const setupToken = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not start')), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
     server.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
     createInterface({ input: server.stdout! }).on('line', (line) => {
       const t = /^\s{4}([A-Za-z0-9_-]{24})$/.exec(line);
@@ -58,6 +62,9 @@ export async function startPanel(env: Record<string, string> = {}): Promise<Pane
         resolve(t[1]!);
       }
     });
+  }).catch(async (error: unknown) => {
+    await kill();
+    throw error;
   });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] }).catch(async (error: unknown) => {
     await kill();
@@ -80,7 +87,7 @@ export function panelPerFile(env: Record<string, string> = {}): Panel {
   let current: Panel | undefined;
   beforeAll(async () => {
     current = await startPanel(env);
-  }, 60_000);
+  }, START_TIMEOUT_MS + 30_000);
   afterAll(async () => {
     await current?.stop();
   });

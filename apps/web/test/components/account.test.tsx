@@ -71,7 +71,8 @@ describe('two-factor enrolment', () => {
     render(<TotpSection enabled={false} account="admin" actions={server.actions} />);
     await user.click(screen.getByRole('button', { name: 'Set up two-factor sign-in' }));
 
-    const qr = await screen.findByRole('img', { name: 'QR code of the two-factor secret' });
+    // Drawing the QR code is CPU work: a loaded 2-core machine took more than findBy's default second.
+    const qr = await screen.findByRole('img', { name: 'QR code of the two-factor secret' }, { timeout: 10_000 });
     expect(qr.getAttribute('src')).toMatch(/^data:image\/png;base64,.{200}/);
     expect(screen.getByLabelText('Secret').textContent).toBe(server.totp.secret.base32);
 
@@ -112,7 +113,7 @@ describe('two-factor enrolment', () => {
     const server = enrolmentServer();
     render(<TotpSection enabled={false} account="admin" actions={server.actions} />);
     await user.click(screen.getByRole('button', { name: 'Set up two-factor sign-in' }));
-    await screen.findByRole('img', { name: 'QR code of the two-factor secret' });
+    await screen.findByRole('img', { name: 'QR code of the two-factor secret' }, { timeout: 10_000 });
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.getByRole('button', { name: 'Set up two-factor sign-in' })).toBeTruthy();
     expect(screen.queryByLabelText('Secret')).toBeNull();
