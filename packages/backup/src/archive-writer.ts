@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
-import { FILE_CHUNK_BYTES } from './files.js';
+import { FILE_CHUNK_BYTES, workerReply } from './files.js';
 import { DATABASE_ENTRIES, METADATA_ENTRY, type ArchiveMetadata } from './metadata.js';
 
 /**
@@ -33,7 +32,6 @@ let size = 0;
 let unsynced = 0;
 let pending = [];
 let pendingBytes = 0;
-let members = 0;
 
 function writeOut(buffer) {
   for (let at = 0; at < buffer.length; ) at += writeSync(out, buffer, at, buffer.length - at);
@@ -71,7 +69,6 @@ function writeMember(bytes) {
   const rest = joined.subarray(bytes);
   pending = rest.length > 0 ? [rest] : [];
   pendingBytes = rest.length;
-  members += 1;
   writeOut(gzipSync(member, { level: looksCompressed(member) ? 0 : w.level, chunkSize: member.length + w.outputSlack }));
 }
 
@@ -112,7 +109,8 @@ async function write() {
       await done;
       pack.finalize();
       await ended;
-      if (pendingBytes > 0 || members === 0) writeMember(pendingBytes);
+      // Empty input still gets a member: a gzip stream of none is no gzip stream.
+      if (pendingBytes > 0 || size === 0) writeMember(pendingBytes);
       fdatasyncSync(out);
     } finally {
       closeSync(out);
@@ -145,7 +143,7 @@ const tarStream = createRequire(import.meta.url).resolve('tar-stream');
  * streamed, never held in memory, and the file is on disk when this resolves. An error of any step
  * rejects with the error's message and code; the caller removes the partial file.
  */
-export function writeArchive(options: {
+export async function writeArchive(options: {
   readonly target: string;
   readonly metadata: ArchiveMetadata;
   readonly databaseFile: string;
@@ -166,15 +164,8 @@ export function writeArchive(options: {
     storedEntropyBits: STORED_ENTROPY_BITS,
     syncEveryBytes: SYNC_EVERY_BYTES,
   };
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    worker.once('message', (reply: { ok: true; sha256: string; size: number } | { ok: false; message: string; code?: string }) => {
-      if (reply.ok) resolve({ sha256: reply.sha256, size: reply.size });
-      else reject(Object.assign(new Error(reply.message), { code: reply.code }));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the archive worker exited with code ${code}`));
-    });
-  });
+  type Reply = { ok: true; sha256: string; size: number } | { ok: false; message: string; code?: string };
+  const reply = await workerReply<Reply>(WORKER_SOURCE, workerData, 'archive');
+  if (!reply.ok) throw Object.assign(new Error(reply.message), { code: reply.code });
+  return { sha256: reply.sha256, size: reply.size };
 }

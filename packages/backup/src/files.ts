@@ -64,16 +64,24 @@ try {
 parentPort.postMessage(hash.digest('hex'));
 `;
 
-/** `sha256File` in a worker thread of its own: hundreds of MB cost the main thread nothing. */
-export function sha256FileInWorker(path: string): Promise<string> {
+/**
+ * Runs a CommonJS `source` in a worker thread of its own and resolves with the one message it
+ * posts; rejects when it throws or exits without having answered.
+ */
+export function workerReply<T>(source: string, workerData: unknown, name: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(HASH_WORKER, { eval: true, workerData: { path, chunkBytes: FILE_CHUNK_BYTES } });
+    const worker = new Worker(source, { eval: true, workerData });
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the hashing worker exited with code ${code}`));
+      if (code !== 0) reject(new Error(`the ${name} worker exited with code ${code}`));
     });
   });
+}
+
+/** `sha256File` in a worker thread of its own: hundreds of MB cost the main thread nothing. */
+export function sha256FileInWorker(path: string): Promise<string> {
+  return workerReply(HASH_WORKER, { path, chunkBytes: FILE_CHUNK_BYTES }, 'hashing');
 }
 
 /** A pass-through stream that feeds every chunk to a SHA-256; `digest()` once it has ended. */
