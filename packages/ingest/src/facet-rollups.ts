@@ -1,5 +1,5 @@
 import { FACET_ROLLUP_FIELDS, type Database, type FacetRollupField, type Schema, type WriteContext } from '@panoptes/db-core';
-import { sql, type OnConflictBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type OnConflictBuilder } from 'kysely';
 import type { NormalisedEntry } from './entry.js';
 import { slices } from './slices.js';
 
@@ -243,23 +243,10 @@ export async function pruneFacetRollups(db: Database, cutoff: number): Promise<n
           .where('field', '=', field)
           .executeTakeFirst();
         if (first?.b == null || Number(first.b) >= keepFrom) break;
-        const bucket = Number(first.b);
+        const hour = (eb: ExpressionBuilder<Schema, 'log_facet_rollups_hour'>) => eb.and({ project_uuid: uuid, field, bucket_start: Number(first.b) });
         const chunk = await db.write(async (tx) => {
-          const values = tx.db
-            .selectFrom('log_facet_rollups_hour')
-            .select('value')
-            .where('project_uuid', '=', uuid)
-            .where('field', '=', field)
-            .where('bucket_start', '=', bucket)
-            .orderBy('value')
-            .limit(PRUNE_CHUNK_ROWS);
-          const result = await tx.db
-            .deleteFrom('log_facet_rollups_hour')
-            .where('project_uuid', '=', uuid)
-            .where('field', '=', field)
-            .where('bucket_start', '=', bucket)
-            .where('value', 'in', values)
-            .executeTakeFirst();
+          const values = tx.db.selectFrom('log_facet_rollups_hour').select('value').where(hour).orderBy('value').limit(PRUNE_CHUNK_ROWS);
+          const result = await tx.db.deleteFrom('log_facet_rollups_hour').where(hour).where('value', 'in', values).executeTakeFirst();
           return Number(result.numDeletedRows);
         });
         deleted += chunk;
