@@ -15,6 +15,14 @@ export interface BatchReport {
 }
 
 /**
+ * The body whose lines are being queued, per writer: bodies queue their lines one after the other.
+ * Interleaved (each yields the event loop while it parses), two bodies finished parsing together and
+ * then both waited for their commits with the event loop idle; in turn, one body's rows commit while
+ * the next body is parsed.
+ */
+const queueing = new WeakMap<RecordWriter, Promise<void>>();
+
+/**
  * Ingests an NDJSON body (`POST /api/ingest/:source`): every line parsed and stored or rejected
  * with its reason. A retried batch stores nothing twice (content hash).
  */
@@ -32,18 +40,26 @@ export async function ingestBatch(
     const { slot, line } = slots.get(item)!;
     results[slot] = item.kind === 'reject' ? { line, status: 'rejected', reason: item.reject.reason } : { line, status: outcome === 'duplicate' ? 'duplicate' : 'inserted' };
   });
-  const turn = eventLoopTurns();
-  let number = 0;
-  for (const line of lines) {
-    number += 1;
-    const item = itemForLine(context, line, undefined, number);
-    if (item === null) continue;
-    slots.set(item, { slot: slots.size, line: number });
-    const wait = pending.queue(writer, item) ?? turn();
-    if (wait !== undefined) await wait;
+  const before = queueing.get(writer);
+  let queued!: () => void;
+  queueing.set(writer, new Promise<void>((resolve) => (queued = resolve)));
+  try {
+    await before;
+    const turn = eventLoopTurns();
+    let number = 0;
+    for (const line of lines) {
+      number += 1;
+      const item = itemForLine(context, line, undefined, number);
+      if (item === null) continue;
+      slots.set(item, { slot: slots.size, line: number });
+      const wait = pending.queue(writer, item) ?? turn();
+      if (wait !== undefined) await wait;
+    }
+    // The caller waits for this body's commit: its last lines need not wait for company.
+    writer.flushSoon();
+  } finally {
+    queued();
   }
-  // The caller waits for this body's commit: its last lines need not wait for company.
-  writer.flushSoon();
   await pending.done();
   return {
     accepted: results.filter((r) => r.status === 'inserted').length,

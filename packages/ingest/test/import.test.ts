@@ -61,4 +61,17 @@ describeEachDialect('importing files and batches', (fixture) => {
     expect(await countRows(db)).toBe(3);
     await writer.close();
   });
+
+  it('queues bodies that arrive together one after the other, each whole', async () => {
+    const db = await openMigrated(fixture);
+    const writer = new RecordWriter(db);
+    const lines = caddyLines(1800);
+    const bodies = [0, 1, 2].map((n) => Buffer.from(lines.slice(n * 600, (n + 1) * 600).join('\n')));
+    const reports = await Promise.all(bodies.map((body) => ingestBatch(writer, body, { projectUuid: DEFAULT_PROJECT_UUID, parser: 'caddy_access', sourceName: 'http:agent-1' })));
+    expect(reports.map((r) => r.accepted)).toEqual([600, 600, 600]);
+    // The lines' times rise through the bodies: stored in the order of their ids, each body's rows come whole, in order.
+    const ts = (await db.read.selectFrom('log_entries').select('ts').orderBy('id').execute()).map((r) => Number(r.ts));
+    expect(ts).toEqual([...ts].sort((a, b) => a - b));
+    await writer.close();
+  });
 });
