@@ -25,15 +25,18 @@ export class PendingWrites implements CommitSink {
   /** Queues an item with this sink; only when the writer's queue is full is there something to wait for. */
   queue(writer: RecordWriter, item: WriteItem): Promise<void> | undefined {
     this.#count += 1;
-    const unqueued = (error: unknown): never => {
-      this.#count -= 1;
-      throw error;
-    };
     try {
-      return writer.offerTo(item, this) ? undefined : writer.submitTo(item, this).catch(unqueued);
+      if (writer.offerTo(item, this)) return undefined;
     } catch (error) {
-      return unqueued(error);
+      this.#unqueued(error);
     }
+    // Only here, with the queue full, a closure: this runs for every line.
+    return writer.submitTo(item, this).catch((error: unknown) => this.#unqueued(error));
+  }
+
+  #unqueued(error: unknown): never {
+    this.#count -= 1;
+    throw error;
   }
 
   committed(outcome: WriteOutcome, item: WriteItem): void {
