@@ -42,15 +42,20 @@ function cannon(options: autocannon.Options & { readonly warmup?: { readonly con
 }
 
 /**
- * /healthz latency while 20,000 lines/s are ingested over HTTP and a facet query runs in a loop. The
- * bodies are made beforehand: made on schedule, each held this process (autocannon's too) for 7-20 ms,
- * and a /healthz answer that arrived meanwhile was timed late by as much.
+ * The bodies of the ingest under load, 1,000 lines each; batch n is due at n x 50 ms, with a spare
+ * second of them. Made before the server starts: made on schedule, each held this process
+ * (autocannon's too) for 7-20 ms, and a /healthz answer that arrived meanwhile was timed late by as
+ * much; made all at once between requests, they held it for seconds on a loaded machine, and the
+ * next request went out on a kept-alive connection the server had closed meanwhile.
  */
-async function healthzUnderLoad(api: ApiServer, seconds: number): Promise<{ p99: number; ingested: number }> {
+function loadBodies(seconds: number): Buffer[] {
   const generator = new CaddyLineGenerator(99);
   const madeAt = Date.now();
-  // Batch n is due at n x 50 ms; a spare second of them.
-  const bodies = Array.from({ length: (seconds + 1) * 20 }, (_, tick) => Buffer.from(Array.from({ length: 1000 }, (_, i) => generator.line(tick * 1000 + i, madeAt, 1)).join('\n')));
+  return Array.from({ length: (seconds + 1) * 20 }, (_, tick) => Buffer.from(Array.from({ length: 1000 }, (_, i) => generator.line(tick * 1000 + i, madeAt, 1)).join('\n')));
+}
+
+/** /healthz latency while 20,000 lines/s are ingested over HTTP (`bodies`) and a facet query runs in a loop. */
+async function healthzUnderLoad(api: ApiServer, seconds: number, bodies: readonly Buffer[]): Promise<{ p99: number; ingested: number }> {
   let stop = false;
   let ingested = 0;
   // Two requests in flight at most, as two shippers would: one alone, waiting for each commit,
@@ -82,8 +87,9 @@ export async function queryGroup(ctx: BenchContext, options: { loadSeconds?: num
   const dir = join(ctx.dir, 'query');
   rmSync(dir, { recursive: true, force: true });
   cpSync(join(path, '..'), dir, { recursive: true });
-  const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key') }, await freshPort());
   const seconds = options.loadSeconds ?? 10;
+  const bodies = loadBodies(seconds);
+  const api = await startApi({ PANOPTES_DATA_DIR: dir, PANOPTES_MASTER_KEY_FILE: join(dir, 'key') }, await freshPort());
   try {
     const first = await firstPageP95(api);
     ctx.figures.add('query.first_page_p95_ms', first.p95, 'ms', { op: '<=', value: 15 }, `six filters, newest 50, over HTTP; ${first.slowest}`);
@@ -95,7 +101,7 @@ export async function queryGroup(ctx: BenchContext, options: { loadSeconds?: num
     const rps = await cannon({ url: `${api.url}/api/logs?status=404&limit=50`, connections: 10, duration: seconds, headers: api.headers, warmup: { connections: 10, duration: warmup } });
     if (rps.non2xx > 0) throw new Error(`the search answered ${rps.non2xx} errors under load`);
     ctx.figures.add('api.logs_rps', rps.requests.average, 'req/s', { op: '>=', value: 2000 }, `10 connections, autocannon, after a ${warmup} s warm-up`);
-    const load = await healthzUnderLoad(api, seconds);
+    const load = await healthzUnderLoad(api, seconds, bodies);
     ctx.figures.add('api.healthz_p99_ms_under_load', load.p99, 'ms', { op: '<=', value: 25 }, `${Math.round(load.ingested / seconds)} lines/s ingested meanwhile`);
   } finally {
     await api.stop();
