@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 
-/** PASSIVE passes before a RESTART or TRUNCATE at most, and the frames left uncopied below which it goes ahead. */
+/** PASSIVE passes before a RESTART or TRUNCATE at most, and the frames a pass copies below which it was the last. */
 const MAX_PASSIVE_PASSES = 4;
 const FEW_FRAMES = 256;
 
@@ -27,14 +27,16 @@ db.pragma('busy_timeout = 0');
 parentPort.on('message', ({ id, mode }) => {
   try {
     // A RESTART or TRUNCATE holds the write lock while it copies: copy the bulk first without it, in
-    // PASSIVE passes until few frames are left uncopied (those committed during the last pass), so
-    // the writer waits only for those (a 200 MB WAL stalled it over 1 s; after one pass over 84 MB,
-    // the frames committed meanwhile held it 80 ms). Counting what a pass copied instead kept a
-    // writer that never pauses committing through four passes over a 1 MiB limit.
+    // PASSIVE passes until one had little to copy, so the writer waits only for the frames committed
+    // during that short pass (a 200 MB WAL stalled it over 1 s; after one pass over 84 MB, the frames
+    // committed meanwhile held it 80 ms).
     if (mode !== 'PASSIVE') {
+      let copied = 0;
       for (let pass = 0; pass < ${MAX_PASSIVE_PASSES}; pass++) {
         const [row] = db.pragma('wal_checkpoint(PASSIVE)');
-        if (row.log - row.checkpointed < ${FEW_FRAMES}) break;
+        const fresh = row.checkpointed - copied;
+        copied = row.checkpointed;
+        if (fresh < ${FEW_FRAMES}) break;
       }
     }
     const [row] = db.pragma('wal_checkpoint(' + mode + ')');
