@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { generateToken, hashToken } from '@panoptes/crypto';
 import { DEFAULT_PROJECT_UUID } from '@panoptes/db-core';
 import { describeEachDialect, rejectionOf, sqliteFixture } from '@panoptes/db-core/testing';
@@ -18,6 +19,39 @@ describe('one server per database file [sqlite]', () => {
     const error = await rejectionOf(startServer(loadConfig({ ...process.env, PANOPTES_DATA_DIR: first.ctx.config.dataDir, PANOPTES_DATABASE_URL: first.ctx.config.databaseUrl, PANOPTES_MASTER_KEY_FILE: `${first.ctx.config.dataDir}/other.key`, PANOPTES_PORT: '0' }), { logger: pino({ level: 'silent' }), print: () => {} }));
     expect(error.message).toMatch(/already open for writing by another Panoptes process/);
   });
+});
+
+describe('kept-alive connections [sqlite]', () => {
+  const start = servers(sqliteFixture());
+
+  /** Two requests on one connection, the second `pauseMs` after the first: the status codes answered. */
+  async function requestsOnOneSocket(url: string, pauseMs: number): Promise<string[]> {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.setEncoding('latin1');
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const ask = () => socket.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    ask();
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    if (!socket.destroyed && socket.writable) ask();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    socket.end();
+    await closed;
+    return [...received.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((match) => match[1]!);
+  }
+
+  it('keeps an idle connection open longer than the reverse proxies in front of it keep theirs', async () => {
+    const server = await start();
+    // Node closes an idle kept-alive connection after 5 s; Caddy reuses its idle upstream connections
+    // for 2 min, nginx's upstream keepalive for 60 s: a request sent on one the server was closing
+    // meanwhile fails at the proxy (502). After 8 s idle (Node's default closed it within 7), the
+    // connection still answers.
+    expect(server.server.keepAliveTimeout).toBeGreaterThan(120_000);
+    expect(await requestsOnOneSocket(server.url, 8_000)).toEqual(['200', '200']);
+  }, 20_000);
 });
 
 describeEachDialect('uploads and metrics', (fixture) => {
