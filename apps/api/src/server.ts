@@ -139,13 +139,13 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   const app = createApp(ctx, () => ({ writer: !stopping, notifier: !stopping }));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
+    // A reverse proxy keeps idle connections to the server open and reuses them (Caddy for 2 min,
+    // nginx's upstream keepalive for 60 s); one the server closed first fails the request the proxy
+    // just sent on it (a 502). Node closes them after 5 s: keep them longer than any proxy does. An
+    // idle connection does not count against `headersTimeout`, which still bounds slow headers.
+    s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     s.once('error', reject);
   });
-  // A reverse proxy keeps idle connections to the server open and reuses them (Caddy for 2 min,
-  // nginx's upstream keepalive for 60 s); one the server closed first fails the request the proxy
-  // just sent on it (a 502). Node closes them after 5 s: keep them longer than any proxy does. An idle
-  // connection does not count against `headersTimeout`, which still bounds a slow request's headers.
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const address = server.address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
   logger.info({ url }, 'Panoptes is listening');
