@@ -177,20 +177,21 @@ describe('the transaction of a write unit [sqlite]', () => {
     const setup = new Database(path);
     setup.pragma('journal_mode = WAL');
     setup.exec('CREATE TABLE t (x INTEGER)');
-    // Another connection holds the write lock past the thread's busy timeout, then lets go while the
-    // insert posted behind the failed BEGIN would still be waiting for it (in autocommit it would then
-    // go in on its own).
+    // Another connection holds the write lock until the thread's BEGIN gave up, then lets go while
+    // the insert posted behind it would be waiting for the lock (for up to its own busy timeout): run
+    // in autocommit, it would then go in on its own. (Let go on a timer instead, the lock came free
+    // before the BEGIN gave up when the thread started late on a loaded machine.)
     setup.exec('BEGIN IMMEDIATE');
-    const thread = new ConnectionThread({ path, readOnly: false, pragmas: ['busy_timeout = 500'], transactional: true });
+    const thread = new ConnectionThread({ path, readOnly: false, pragmas: ['busy_timeout = 1500'], transactional: true });
     try {
       await thread.ready();
-      setTimeout(() => setup.exec('ROLLBACK'), 750);
       const begun = thread.begin();
       const inserted = thread.insert('INSERT INTO t (x) VALUES (?)', [[1]]);
       await expect(begun).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      setup.exec('ROLLBACK');
       await expect(inserted).rejects.toMatchObject({ code: 'NO_TRANSACTION' });
-      // Past the release and the insert's own busy timeout: had it been run, it would be in now.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Past the insert's own busy timeout: had it been run, it would be in now.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
     } finally {
       await thread.close();
     }
@@ -205,14 +206,16 @@ describe('the transaction of a write unit [sqlite]', () => {
     await createFixtureSchema(db);
     const { path } = parseDatabaseUrl(url) as { path: string };
     const holder = new Database(path);
-    // Held past the writer's busy timeout (5 s), then released: the unit must not go in late.
+    // Held until the unit gave up (the writer's busy timeout, 5 s), then released: the unit must not
+    // go in late. (Released on a timer instead, the lock came free before the BEGIN gave up when the
+    // writer's thread started late on a loaded machine.)
     holder.exec('BEGIN IMMEDIATE');
-    setTimeout(() => holder.exec('ROLLBACK'), 5_300);
     try {
       const unit = db.write(async (tx) => {
         await tx.insertMany('settings', ['key', 'value', 'updated_at'], [['busy-unit', 'v', T0]]);
       });
       await expect(unit).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      holder.exec('ROLLBACK');
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await db.read.selectFrom('settings').select('key').where('key', '=', 'busy-unit').execute()).toEqual([]);
       // The writer goes on with the next unit.
