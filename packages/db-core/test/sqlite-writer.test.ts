@@ -207,8 +207,8 @@ describe('the transaction of a write unit [sqlite]', () => {
     const { path } = parseDatabaseUrl(url) as { path: string };
     const holder = new Database(path);
     // Held until the unit gave up (the writer's busy timeout, 5 s), then released: the unit must not
-    // go in late. (Released on a timer instead, the lock came free before the BEGIN gave up when the
-    // writer's thread started late on a loaded machine.)
+    // go in late. (Released on a timer, as the test above was, the lock could come free before the
+    // BEGIN gave up when the writer's thread ran it late on a loaded machine.)
     holder.exec('BEGIN IMMEDIATE');
     try {
       const unit = db.write(async (tx) => {
