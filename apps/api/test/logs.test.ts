@@ -104,9 +104,34 @@ describeEachDialect('ingest and log search over HTTP', (fixture) => {
       expect(rolled.length, field).toBeGreaterThan(0);
       expect(new Map(rolled.map((v) => [v.value, v.count])), field).toEqual(grouped);
     }
-    const series = await admin.call('GET', `/api/logs/timeseries?from=0&to=${5e12}&bucketSeconds=3600`);
-    expect(series.body.points.reduce((n: number, p: { requests: number }) => n + p.requests, 0)).toBe(904);
-    expect(series.body.points.reduce((n: number, p: { wafBlocks: number }) => n + p.wafBlocks, 0)).toBe(11);
+    // A point per bucket, oldest first, its values in the order `columns` gives; the per-minute rows
+    // read as they are and the hourly sums agree.
+    const columns = ['t', 'requests', 's2xx', 's3xx', 's4xx', 's5xx', 'bytes', 'wafBlocks'];
+    const seriesOf = async (bucketSeconds: number) => {
+      const res = await admin.call('GET', `/api/logs/timeseries?from=0&to=${5e12}&bucketSeconds=${bucketSeconds}`);
+      expect(res.body.bucketSeconds).toBe(bucketSeconds);
+      expect(res.body.columns).toEqual(columns);
+      const points = res.body.points as number[][];
+      expect(points.length).toBeGreaterThan(0);
+      for (const p of points) expect(p.map((v) => typeof v)).toEqual(columns.map(() => 'number'));
+      expect(points.every(([t], i) => t! % (bucketSeconds * 1000) === 0 && (i === 0 || t! > points[i - 1]![0]!))).toBe(true);
+      return (column: string) => points.reduce((n, p) => n + p[columns.indexOf(column)]!, 0);
+    };
+    const [minutes, hours] = [await seriesOf(60), await seriesOf(3600)];
+    expect(hours('requests')).toBe(904);
+    expect(hours('wafBlocks')).toBe(11);
+    for (const c of columns.slice(1)) expect(minutes(c), c).toBe(hours(c));
+    expect((await admin.call('GET', '/api/logs/timeseries?from=0&to=1')).body).toEqual({ bucketSeconds: 60, columns, points: [] });
+    const hosts = (await admin.call('GET', '/api/logs/facets?field=host&source=caddy_access&limit=100')).body.values as { value: string; count: number }[];
+    expect(hosts.length).toBeGreaterThan(1);
+    for (const host of hosts) {
+      const res = await admin.call('GET', `/api/logs/timeseries?from=0&to=${5e12}&bucketSeconds=900&host=${encodeURIComponent(host.value)}`);
+      expect((res.body.points as number[][]).reduce((n, p) => n + p[1]!, 0), host.value).toBe(host.count);
+    }
+    for (const k of [2, 3, 4, 5]) {
+      const expected = (statuses.body.values as { value: number; count: number }[]).filter((v) => Math.floor(v.value / 100) === k).reduce((n, v) => n + v.count, 0);
+      expect(hours(`s${k}xx`), `${k}xx`).toBe(expected);
+    }
 
     const detail = await admin.call('GET', `/api/logs/${page1.body.entries[0].id}`);
     expect(detail.body.entry.raw).toContain('"handled request"');

@@ -109,6 +109,10 @@ describe('the log browser and the dashboard in a real browser', () => {
     await health.getByRole('cell', { name: 'edge' }).waitFor();
     expect(await health.locator('tbody tr').first().textContent()).toContain('healthy');
     await expect.poll(() => page.getByLabel('Requests', { exact: true }).textContent()).toContain('251');
+    // The series is drawn: uPlot's canvas, and its legend names each status class.
+    const chart = page.getByRole('img', { name: 'Requests over time by status class, and WAF blocks' });
+    await chart.locator('canvas').waitFor();
+    expect(await chart.locator('.u-legend').textContent()).toContain('4xx');
     expect(await page.getByLabel('Backup age').textContent()).toContain('no backup yet');
     await page.getByRole('region', { name: 'Top client IPs' }).getByRole('link').first().click();
     await expect.poll(() => page.url()).toMatch(/\/logs\?.*ip=198\.51\.100\./);

@@ -5,7 +5,7 @@ import { formatTime } from '../components/kit.js';
 import type { TimeRange } from '../components/time-range.js';
 import { TimeRangePicker } from '../components/TimeRangePicker.js';
 import { Chart } from './dashboard/Chart.js';
-import { backupHealth, errorRates } from './dashboard/health.js';
+import { backupHealth, errorRates, sum } from './dashboard/health.js';
 import { IngestHealth } from './dashboard/IngestHealth.js';
 import { snapshot, TOPS, type Snapshot } from './dashboard/snapshot.js';
 import { DEFAULT_RANGE, logsLink, readView, REFRESH_SECONDS, refreshLabel, writeView } from './dashboard/view.js';
@@ -49,7 +49,7 @@ export default function Dashboard() {
     return () => (clearInterval(timer), document.removeEventListener('visibilitychange', onVisible));
   }, [load, refreshSeconds]);
 
-  const rates = data ? errorRates(data.points) : null;
+  const rates = data ? errorRates(data.series) : null;
   const now = data?.at ?? 0;
   const backup = data ? backupHealth(data.backups, now) : null;
   return (
@@ -95,13 +95,13 @@ export default function Dashboard() {
               <strong>{rates.serverPct.toFixed(2)}%</strong> 5xx · {rates.clientPct.toFixed(2)}% 4xx
             </div>
             <div className="card tile" aria-label="WAF blocks">
-              <strong>{data.points.reduce((n, p) => n + p.wafBlocks, 0)}</strong> WAF blocks
+              <strong>{sum(data.series.wafBlocks)}</strong> WAF blocks
             </div>
             <div className={`card tile ${backup.level}`} aria-label="Backup age">
               Last backup: <strong>{backup.text}</strong>
             </div>
           </div>
-          {data.points.length === 0 ? <p className="empty">No traffic in this range.</p> : <Chart points={data.points} />}
+          {rates.total + sum(data.series.wafBlocks) === 0 ? <p className="empty">No traffic in this range.</p> : <Chart series={data.series} />}
           <div className="tops">
             {TOPS.map((t) => (
               <div key={t.field} className="card" role="region" aria-label={t.title}>

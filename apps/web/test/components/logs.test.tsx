@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogEntry } from '../../src/api/client.js';
 import { readRange, resolveRange, writeRange } from '../../src/components/time-range.js';
 import { backupHealth, errorRates, sourceCounters, sourceHealth, type Source } from '../../src/routes/dashboard/health.js';
+import { seriesColumns } from '../../src/routes/dashboard/snapshot.js';
 import { logsLink, readView, writeView } from '../../src/routes/dashboard/view.js';
 import { FilterForm } from '../../src/routes/logs/FilterForm.js';
 import { invalidFilters, readFilters, searchQuery, writeFilters } from '../../src/routes/logs/filters.js';
@@ -107,8 +108,20 @@ describe('dashboard health', () => {
     expect(backupHealth([], 0)).toEqual({ level: 'bad', text: 'no backup yet' });
     expect(backupHealth([0, 3 * 86_400_000], 3 * 86_400_000 + 5 * 3_600_000)).toEqual({ level: 'ok', text: '5 h old' });
     expect(backupHealth([0], 3 * 86_400_000)).toEqual({ level: 'warn', text: '3 days old' });
-    expect(errorRates([{ requests: 8, s4xx: 2, s5xx: 1 }, { requests: 2, s4xx: 0, s5xx: 1 }])).toEqual({ total: 10, clientPct: 20, serverPct: 20 });
-    expect(errorRates([]).serverPct).toBe(0);
+    expect(errorRates({ requests: [8, 2], s4xx: [2, 0], s5xx: [1, 1] })).toEqual({ total: 10, clientPct: 20, serverPct: 20 });
+    expect(errorRates({ requests: [], s4xx: [], s5xx: [] }).serverPct).toBe(0);
+  });
+
+  it('reads the time series by column name, with a zero for every bucket without traffic', () => {
+    const answer = { bucketSeconds: 60, columns: ['requests', 't', 's4xx', 'wafBlocks'], points: [[5, 60_000, 2, 1], [7, 180_000, 0, 0]] };
+    const series = seriesColumns(answer, { from: 30_000, to: 270_000 });
+    expect(series.t).toEqual([0, 60_000, 120_000, 180_000, 240_000]);
+    expect(series.requests).toEqual([0, 5, 0, 7, 0]);
+    expect(series.s4xx).toEqual([0, 2, 0, 0, 0]);
+    expect(series.wafBlocks).toEqual([0, 1, 0, 0, 0]);
+    expect(series.s5xx).toEqual([0, 0, 0, 0, 0]);
+    expect(errorRates(series)).toEqual({ total: 12, clientPct: (2 / 12) * 100, serverPct: 0 });
+    expect(seriesColumns({ bucketSeconds: 3600, columns: ['t'], points: [] }, { from: 0, to: 7_200_000 }).requests).toEqual([0, 0]);
   });
 });
 

@@ -33,6 +33,8 @@ const helpers: DialectHelpers = {
   oneOf: (column, values) => sql<boolean>`${sql.ref(column)} = ANY(${[...values]})`,
   // As text: the driver would parse a json value into an object.
   jsonObject: (columns) => sql.raw<string>(`json_build_object(${columns.map((c) => `'${c}', ${quoteIdentifier(c)}`).join(', ')})::text`),
+  jsonRows: (columns, orderBy) =>
+    sql.raw<string>(`coalesce(json_agg(json_build_array(${columns.map(quoteIdentifier).join(', ')}) ORDER BY ${quoteIdentifier(orderBy)})::text, '[]')`),
 };
 
 /** A comparable form of a key's values (Buffers compare by content). */

@@ -33,12 +33,16 @@ const capabilities: DialectCapabilities = { dialect: 'sqlite', singleWriter: tru
 const helpers: DialectHelpers = {
   containsInsensitive: (column, needle) => sql<boolean>`${sql.ref(column)} LIKE ${likePattern(needle)} ESCAPE '\\'`,
   oneOf: (column, values) => sql<boolean>`${sql.ref(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
-  // Booleans are stored as 0/1: json('true') makes a JSON true, not the text "true".
-  jsonObject: (columns) =>
-    sql.raw<string>(
-      `json_object(${columns.map((c) => `'${c}', ${BOOLEAN_NAMES.has(c) ? `json(CASE ${quoteIdentifier(c)} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)` : quoteIdentifier(c)}`).join(', ')})`,
-    ),
+  jsonObject: (columns) => sql.raw<string>(`json_object(${columns.map((c) => `'${c}', ${jsonValue(c)}`).join(', ')})`),
+  // One sort for all columns: an ORDER BY in each column's own json_group_array sorted eight times (2.4 ms).
+  jsonRows: (columns, orderBy) => sql.raw<string>(`json_group_array(json_array(${columns.map(jsonValue).join(', ')}) ORDER BY ${quoteIdentifier(orderBy)})`),
 };
+
+/** A column as a JSON value. Booleans are stored as 0/1: json('true') makes a JSON true, not the text "true". */
+function jsonValue(column: string): string {
+  const name = quoteIdentifier(column);
+  return BOOLEAN_NAMES.has(column) ? `json(CASE ${name} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)` : name;
+}
 
 /** Opens a SQLite database file: one writer (unless read-only) and a pool of readers. */
 export async function openSqlite(path: string, options: OpenOptions): Promise<PanoptesDatabase> {

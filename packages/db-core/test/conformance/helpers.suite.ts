@@ -261,6 +261,33 @@ export function helpersSuite(fixture: DialectFixture): void {
     for (const name of ['path"', "path', 1) --", 'log_entries.path']) expect(() => db.helpers.jsonObject([name])).toThrow(/not a plain SQL identifier/);
   });
 
+  it('aggregates rows into one JSON array of their columns, in order, per group', async () => {
+    const db = await fixture.open();
+    await createFixtureSchema(db);
+    const columns = ['ts', 'path', 'status', 'waf_blocked'] as const;
+    const text = fc.string({ unit: 'binary', maxLength: 20 }).filter((s) => !s.includes('\u0000'));
+    const row = fc.tuple(fc.option(text), fc.option(fc.integer({ min: 100, max: 599 })), fc.option(fc.boolean()), fc.integer({ min: -(2 ** 50), max: 2 ** 50 }));
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(row, { minLength: 1, maxLength: 12, selector: (r) => r[3] }), async (rows) => {
+        await db.write((tx) => tx.db.deleteFrom('log_entries').execute());
+        await db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source', 'path', 'status', 'waf_blocked'], rows.map(([path, status, blocked, ts]) => [PROJECT_A, ts, 'audit', path, status, blocked])));
+        const plain = await db.read.selectFrom('log_entries').select(columns).orderBy('ts').execute();
+        const built = await db.read.selectFrom('log_entries').select(db.helpers.jsonRows(columns, 'ts').as('rows')).executeTakeFirstOrThrow();
+        expect(JSON.parse(built.rows)).toEqual(plain.map((r) => columns.map((c) => r[c])));
+      }),
+      { numRuns: 30 },
+    );
+    // Grouped: one array per group; no rows: an empty array, not NULL.
+    await db.write((tx) => tx.db.deleteFrom('log_entries').execute());
+    await db.write((tx) => tx.insertMany('log_entries', ['project_uuid', 'ts', 'source'], [[PROJECT_A, 3, 'audit'], [PROJECT_A, 1, 'caddy_access'], [PROJECT_A, 2, 'audit'], [PROJECT_A, 0, 'caddy_access']]));
+    const grouped = await db.read.selectFrom('log_entries').select(['source', db.helpers.jsonRows(['ts'], 'ts').as('rows')]).groupBy('source').orderBy('source').execute();
+    expect(grouped.map((g) => [g.source, JSON.parse(g.rows)])).toEqual([['audit', [[2], [3]]], ['caddy_access', [[0], [1]]]]);
+    const none = await db.read.selectFrom('log_entries').where('ts', '>', 3).select(db.helpers.jsonRows(['ts'], 'ts').as('rows')).executeTakeFirstOrThrow();
+    expect(none.rows).toBe('[]');
+    for (const name of ['ts"', 'log_entries.ts']) expect(() => db.helpers.jsonRows([name], 'ts')).toThrow(/not a plain SQL identifier/);
+    expect(() => db.helpers.jsonRows(['ts'], 'ts desc')).toThrow(/not a plain SQL identifier/);
+  });
+
   it('matches a column against a list given as one parameter', async () => {
     const db = await fixture.open();
     await createFixtureSchema(db);

@@ -2,22 +2,24 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export interface Point {
-  readonly t: number;
-  readonly requests: number;
-  readonly s2xx: number;
-  readonly s3xx: number;
-  readonly s4xx: number;
-  readonly s5xx: number;
-  readonly wafBlocks: number;
+/** `GET /api/logs/timeseries`: one array per column, one value per bucket, oldest first (`t`: the bucket's start, ms). */
+export interface Series {
+  readonly t: readonly number[];
+  readonly requests: readonly number[];
+  readonly s2xx: readonly number[];
+  readonly s3xx: readonly number[];
+  readonly s4xx: readonly number[];
+  readonly s5xx: readonly number[];
+  readonly bytes: readonly number[];
+  readonly wafBlocks: readonly number[];
 }
 
 /** Requests by status class and WAF blocks over time (uPlot). */
-export function Chart({ points }: { points: readonly Point[] }) {
+export function Chart({ series }: { series: Series }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (!box.current || points.length === 0) return;
-    const data: uPlot.AlignedData = [points.map((p) => p.t / 1000), points.map((p) => p.s2xx), points.map((p) => p.s3xx), points.map((p) => p.s4xx), points.map((p) => p.s5xx), points.map((p) => p.wafBlocks)];
+    if (!box.current || series.t.length === 0) return;
+    const data: uPlot.AlignedData = [series.t.map((t) => t / 1000), [...series.s2xx], [...series.s3xx], [...series.s4xx], [...series.s5xx], [...series.wafBlocks]];
     // Mid-grey axes and a translucent grid read on both themes, even after the theme changes.
     const axis = { stroke: '#8a8f98', grid: { stroke: 'rgb(128 128 128 / 25%)' }, ticks: { stroke: 'rgb(128 128 128 / 40%)' } };
     const plot = new uPlot(
@@ -34,6 +36,6 @@ export function Chart({ points }: { points: readonly Point[] }) {
     const resize = new ResizeObserver(() => node.clientWidth > 0 && plot.setSize({ width: node.clientWidth, height: 260 }));
     resize.observe(node);
     return () => (resize.disconnect(), plot.destroy());
-  }, [points]);
+  }, [series]);
   return <div ref={box} className="chart" role="img" aria-label="Requests over time by status class, and WAF blocks" />;
 }

@@ -1,3 +1,5 @@
+import type { Series } from './Chart.js';
+
 /** What the dashboard says about ingest sources and backups, from the api's rows. */
 
 export interface Source {
@@ -51,8 +53,12 @@ export function backupHealth(createdAt: readonly number[] | null, now: number): 
 }
 
 /** Share of 4xx and 5xx answers among all requests, in percent. */
-export function errorRates(points: readonly { requests: number; s4xx: number; s5xx: number }[]): { total: number; clientPct: number; serverPct: number } {
-  const total = points.reduce((n, p) => n + p.requests, 0);
+export function errorRates(series: Pick<Series, 'requests' | 's4xx' | 's5xx'>): { total: number; clientPct: number; serverPct: number } {
+  const total = sum(series.requests);
   const pct = (n: number) => (total === 0 ? 0 : (n / total) * 100);
-  return { total, clientPct: pct(points.reduce((n, p) => n + p.s4xx, 0)), serverPct: pct(points.reduce((n, p) => n + p.s5xx, 0)) };
+  return { total, clientPct: pct(sum(series.s4xx)), serverPct: pct(sum(series.s5xx)) };
+}
+
+export function sum(values: readonly number[]): number {
+  return values.reduce((n, v) => n + v, 0);
 }
