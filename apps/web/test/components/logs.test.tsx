@@ -93,6 +93,9 @@ describe('dashboard health', () => {
   it('flags failing, lagging, stale and disabled sources', () => {
     expect(sourceHealth(source({}), 1_000_000).level).toBe('ok');
     expect(sourceHealth(source({ last_error: 'EACCES', last_error_at: 1_000_000 }), 1_000_000)).toEqual({ level: 'bad', text: 'failing: EACCES' });
+    expect(sourceHealth(source({ last_error: 'EACCES', last_error_at: 1_000_500 }), 1_001_000).level).toBe('bad');
+    // Lines committed after the error (here 0.6 s after: the file came right after the source was added).
+    expect(sourceHealth(source({ last_error: '/var/log/caddy/access.log does not exist (yet)', last_error_at: 999_400 }), 1_001_000)).toEqual({ level: 'ok', text: 'healthy' });
     expect(sourceHealth(source({ bytes_behind: 5 * 1_048_576 }), 1_000_000).text).toBe('behind by 5 MiB');
     expect(sourceHealth(source({}), 1_000_000 + 16 * 60_000)).toEqual({ level: 'warn', text: 'stale: no lines for 16 min' });
     expect(sourceHealth(source({ kind: 'file', bytes_behind: 0, live: { linesRead: 50, rejected: 2, bytesBehind: 3 * 1_048_576, lastError: null, lastErrorAt: null } }), 1_000_000).text).toBe('behind by 3 MiB');

@@ -33,9 +33,13 @@ export function sourceCounters(s: Source): { linesRead: number; rejected: number
   return { linesRead: Math.max(s.lines_read, live.linesRead), rejected: Math.max(s.lines_rejected, live.rejected), bytesBehind: live.bytesBehind };
 }
 
+/**
+ * A source's state. Its last error counts until lines commit after it (`updated_at` moves with each
+ * commit): a file that did not exist yet when the source was added, then came, is healthy again.
+ */
 export function sourceHealth(s: Source, now: number): Health {
   if (!s.enabled) return { level: 'warn', text: 'disabled' };
-  if (s.last_error !== null && (s.last_error_at ?? 0) >= s.updated_at - 1000) return { level: 'bad', text: `failing: ${s.last_error}` };
+  if (s.last_error !== null && (s.last_error_at ?? 0) >= s.updated_at) return { level: 'bad', text: `failing: ${s.last_error}` };
   const behind = sourceCounters(s).bytesBehind;
   if (behind > 1_048_576) return { level: 'warn', text: `behind by ${Math.round(behind / 1_048_576)} MiB` };
   if (now - s.updated_at > STALE_AFTER_MS) return { level: 'warn', text: `stale: no lines for ${Math.round((now - s.updated_at) / 60_000)} min` };
