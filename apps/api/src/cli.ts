@@ -51,7 +51,7 @@ program
   });
 
 const migrate = program.command('migrate').description('database migrations');
-migrate.command('status').action(async () => {
+migrate.command('status').description('the applied migrations, the pending ones and whether the applied ones are unchanged').action(async () => {
   const config = loadConfig();
   const { openDatabase } = await import('@panoptes/db-core');
   const db = await openDatabase({ url: config.databaseUrl, readOnly: true }).catch(() => openDatabase(config.databaseUrl));
@@ -59,9 +59,10 @@ migrate.command('status').action(async () => {
   await db.close();
   console.log(JSON.stringify(status, null, 2));
 });
-migrate.command('up').action(() => withDatabase(async () => console.log('the database is up to date')));
+migrate.command('up').description('apply every pending migration').action(() => withDatabase(async () => console.log('the database is up to date')));
 migrate
   .command('down')
+  .description('revert migrations, newest first')
   .argument('<version>', 'revert every migration newer than this (0000 for all)')
   .action((version: string) =>
     withDatabase(async (db) => {
@@ -72,6 +73,7 @@ migrate
 const user = program.command('user').description('users');
 user
   .command('create')
+  .description('create a user; without --password-stdin a password is made and printed')
   .requiredOption('--username <name>')
   .option('--email <email>')
   .option('--admin', 'give the admin role', false)
@@ -89,6 +91,7 @@ user
   );
 user
   .command('reset-password')
+  .description('give a user a new password (printed) and end their sessions')
   .requiredOption('--username <name>')
   .action((options: { username: string }) =>
     withDatabase(async (db) => {
@@ -102,10 +105,14 @@ user
   );
 user
   .command('disable-totp')
+  .description("turn off a user's two-factor sign-in (a lost authenticator and recovery codes)")
   .requiredOption('--username <name>')
   .action((options: { username: string }) =>
     withDatabase(async (db) => {
-      await db.write((tx) => tx.db.updateTable('users').set({ totp_enabled: false, totp_secret_encrypted: null, totp_recovery_codes_encrypted: null, totp_last_step: null }).where('username', '=', options.username).execute());
+      const result = await db.write((tx) =>
+        tx.db.updateTable('users').set({ totp_enabled: false, totp_secret_encrypted: null, totp_recovery_codes_encrypted: null, totp_last_step: null }).where('username', '=', options.username).executeTakeFirst(),
+      );
+      if (Number(result.numUpdatedRows) === 0) throw new Error(`no user ${options.username}`);
       console.log(`two-factor sign-in disabled for ${options.username}`);
     }),
   );
@@ -115,12 +122,13 @@ const manager = (db: Database, config: ServerConfig) => {
   const { fingerprint } = loadCipher(config, quiet());
   return new BackupManager({ db, target: parseDatabaseUrl(config.databaseUrl), backupsDir: config.backupsDir, appVersion: APP_VERSION, masterKeyFingerprint: fingerprint });
 };
-backup.command('create').option('--note <text>').action((o: { note?: string }) => withDatabase(async (db, config) => console.log(JSON.stringify(await manager(db, config).create({ kind: 'manual', note: o.note ?? null })))));
-backup.command('list').action(() => withDatabase(async (db, config) => console.table(await manager(db, config).list())));
-backup.command('verify').argument('<file>').action((file: string) => withDatabase(async (db, config) => console.log(JSON.stringify(await manager(db, config).verify(file)))));
+backup.command('create').description('take a full backup now').option('--note <text>', 'a note kept with it').action((o: { note?: string }) => withDatabase(async (db, config) => console.log(JSON.stringify(await manager(db, config).create({ kind: 'manual', note: o.note ?? null })))));
+backup.command('list').description('the backups in the backups folder').action(() => withDatabase(async (db, config) => console.table(await manager(db, config).list())));
+backup.command('verify').description("check a backup's SHA-256 and the database inside it").argument('<file>', 'a backup\'s name (see `backup list`)').action((file: string) => withDatabase(async (db, config) => console.log(JSON.stringify(await manager(db, config).verify(file)))));
 backup
   .command('restore')
-  .argument('<file>')
+  .description('replace the database with a backup at the next start')
+  .argument('<file>', 'a backup\'s name (see `backup list`)')
   .action((file: string) =>
     withDatabase(async (db, config) => {
       await manager(db, config).scheduleRestore(file, config.dataDir);
@@ -130,6 +138,7 @@ backup
 
 program
   .command('ingest')
+  .description('import a log file once (lines already stored are skipped)')
   .argument('<file>')
   .requiredOption('--parser <parser>', `one of ${INGEST_PARSERS.join(', ')}`)
   .option('--source <name>', 'the name rejected lines are filed under')
@@ -176,7 +185,7 @@ program
   );
 
 const settingsCommand = program.command('settings').description('settings');
-settingsCommand.command('get').argument('[key]').action((key?: string) =>
+settingsCommand.command('get').description('one setting, or all of them').argument('[key]').action((key?: string) =>
   withDatabase(async (db) => {
     const settings = new Settings(db);
     console.log(JSON.stringify(key === undefined ? await settings.all() : await settings.get(key as never), null, 2));
@@ -184,6 +193,7 @@ settingsCommand.command('get').argument('[key]').action((key?: string) =>
 );
 settingsCommand
   .command('set')
+  .description('change a setting (checked like the panel does)')
   .argument('<key>')
   .argument('<value>', 'JSON (a bare word is taken as a string)')
   .action((key: string, value: string) =>

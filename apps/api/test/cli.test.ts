@@ -36,6 +36,17 @@ describe('the command line and a running server [sqlite]', () => {
     expect(cli(['migrate', 'up']).code).toBe(0);
   });
 
+  it('describes every command in its help', { timeout: 120_000 }, async () => {
+    const { cli } = await setup();
+    for (const group of [[], ['migrate'], ['user'], ['backup'], ['key'], ['settings']]) {
+      const help = cli([...group, '--help']);
+      expect(help.code, group.join(' ')).toBe(0);
+      const commands = help.out.split('Commands:')[1]!.split('\n').filter((line) => /^ {2}\S/.test(line));
+      expect(commands.length, group.join(' ')).toBeGreaterThan(1);
+      // A name (with its arguments), two spaces or more, then what it does.
+      for (const line of commands) expect(line, `panoptes ${group.join(' ')} --help`).toMatch(/^ {2}\S.*\S {2,}\S/);
+    }
+  });
 });
 
 describeEachDialect('the panoptes command line', (fixture) => {
@@ -54,6 +65,9 @@ describeEachDialect('the panoptes command line', (fixture) => {
   it('creates users, changes settings, imports files and takes backups', { timeout: 300_000 }, async () => {
     const { cli } = await setup();
     expect(cli(['user', 'create', '--username', 'ops', '--admin', '--password-stdin'], 'a very long password\n')).toMatchObject({ code: 0, out: expect.stringContaining('created admin ops') });
+    expect(cli(['user', 'reset-password', '--username', 'ops'])).toMatchObject({ code: 0, out: expect.stringMatching(/^new password for ops: \S{24}\n$/) });
+    expect(cli(['user', 'disable-totp', '--username', 'ops'])).toMatchObject({ code: 0, out: expect.stringContaining('two-factor sign-in disabled for ops') });
+    for (const command of ['reset-password', 'disable-totp']) expect(cli(['user', command, '--username', 'nobody'])).toMatchObject({ code: 1, err: expect.stringContaining('no user nobody') });
     expect(cli(['settings', 'set', 'logs.retention_days', '7'])).toMatchObject({ code: 0 });
     expect(JSON.parse(cli(['settings', 'get', 'logs.retention_days']).out)).toBe(7);
     expect(cli(['settings', 'set', 'logs.retention_days', '0'])).toMatchObject({ code: 1, err: expect.stringContaining('logs.retention_days') });
