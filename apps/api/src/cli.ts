@@ -105,7 +105,7 @@ user
   );
 user
   .command('disable-totp')
-  .description("turn off a user's two-factor sign-in (a lost authenticator and recovery codes)")
+  .description("turn off a user's two-factor sign-in (for one who lost both the authenticator and the recovery codes)")
   .requiredOption('--username <name>')
   .action((options: { username: string }) =>
     withDatabase(async (db) => {

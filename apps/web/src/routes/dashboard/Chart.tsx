@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-/** `GET /api/logs/timeseries`: one array per column, one value per bucket, oldest first (`t`: the bucket's start, ms). */
+/** A time series as the chart draws it: one array per column, a value per bucket of the range, oldest first (`t`: the bucket's start, ms). */
 export interface Series {
   readonly t: readonly number[];
   readonly requests: readonly number[];

@@ -63,6 +63,7 @@ export function errorRates(series: Pick<Series, 'requests' | 's4xx' | 's5xx'>): 
   return { total, clientPct: pct(sum(series.s4xx)), serverPct: pct(sum(series.s5xx)) };
 }
 
+/** The sum of a series' column. */
 export function sum(values: readonly number[]): number {
   return values.reduce((n, v) => n + v, 0);
 }

@@ -38,16 +38,16 @@ export interface SeriesAnswer {
  * straight on to the next bucket that had some. A column the answer lacks is all zeros.
  */
 export function seriesColumns(answer: SeriesAnswer, window: { readonly from: number; readonly to: number }): Series {
+  // The buckets are aligned to the epoch, as the api makes them.
   const size = answer.bucketSeconds * 1000;
+  const buckets: number[] = [];
+  for (let bucket = window.from - (((window.from % size) + size) % size); bucket < window.to; bucket += size) buckets.push(bucket);
   const index = (name: keyof Series) => answer.columns.indexOf(name);
   const byBucket = new Map(answer.points.map((p) => [p[index('t')], p]));
   const column = (name: keyof Series) => {
     const at = index(name);
     return buckets.map((bucket) => (at < 0 ? 0 : (byBucket.get(bucket)?.[at] ?? 0)));
   };
-  // The buckets are aligned to the epoch, as the api makes them.
-  const buckets: number[] = [];
-  for (let bucket = window.from - (((window.from % size) + size) % size); bucket < window.to; bucket += size) buckets.push(bucket);
   return { t: buckets, requests: column('requests'), s2xx: column('s2xx'), s3xx: column('s3xx'), s4xx: column('s4xx'), s5xx: column('s5xx'), bytes: column('bytes'), wafBlocks: column('wafBlocks') };
 }
 
