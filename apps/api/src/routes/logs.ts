@@ -22,13 +22,18 @@ const seriesQuery = z.object({
   bucketSeconds: z.coerce.number().int().refine((b) => [60, 300, 900, 3600, 86_400].includes(b), 'one of 60, 300, 900, 3600, 86400').default(60),
 });
 
-/** A time series answer's point: the bucket's start (ms), requests, by status class, bytes sent, WAF blocks. */
-const SERIES_COLUMNS_JSON = JSON.stringify(['t', 'requests', 's2xx', 's3xx', 's4xx', 's5xx', 'bytes', 'wafBlocks']);
+/**
+ * A time series answer's point: the bucket's start (ms), requests, by status class, bytes sent, WAF
+ * blocks. Each name in the answer, with the column the bucket query gives it under (SQL aliases are
+ * lower-case).
+ */
+const SERIES_COLUMNS = { t: 't', requests: 'requests', s2xx: 's2xx', s3xx: 's3xx', s4xx: 's4xx', s5xx: 's5xx', bytes: 'bytes', wafBlocks: 'waf_blocks' } as const;
+const SERIES_COLUMNS_JSON = JSON.stringify(Object.keys(SERIES_COLUMNS));
 
 export function logRoutes(ctx: AppContext): Router {
   const router = Router();
   const entryJson = ctx.db.helpers.jsonObject(LIST_COLUMNS).as('entry');
-  const seriesPoints = ctx.db.helpers.jsonRows(['t', 'requests', 's2xx', 's3xx', 's4xx', 's5xx', 'bytes', 'waf_blocks'], 't');
+  const seriesPoints = ctx.db.helpers.jsonRows(Object.values(SERIES_COLUMNS), SERIES_COLUMNS.t);
 
   /**
    * Each entry as its JSON text, built by the database, with the (ts, id) that orders the pages;
