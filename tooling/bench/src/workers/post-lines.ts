@@ -2,8 +2,8 @@
 // what the groups before it did): posts a log to `POST /api/ingest/<source>` in 1,000-line NDJSON
 // bodies, two requests in flight on kept-alive connections, and prints one JSON line: lines
 // accepted, seconds, and its CPU. It posts with node:http, each body written at once, as a
-// shipper's HTTP/1.1 client does: `fetch` spent 4.8-5.0 us of CPU a line on the same requests
-// against 1.9-2.0 (three 300k pairs), taken from the two cores the server is measured on.
+// shipper's HTTP/1.1 client does: it shares the two cores with the server it measures, and `fetch`
+// took more than twice its CPU a line (tooling/bench/README.md).
 // Usage: node --import tsx post-lines.ts <log> <api url> <token>
 import { Agent, request } from 'node:http';
 import { byteChunks } from '../lines.js';
