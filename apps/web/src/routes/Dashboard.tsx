@@ -50,6 +50,7 @@ export default function Dashboard() {
   }, [load, refreshSeconds]);
 
   const rates = data ? errorRates(data.series) : null;
+  const wafBlocks = data ? sum(data.series.wafBlocks) : 0;
   const now = data?.at ?? 0;
   const backup = data ? backupHealth(data.backups, now) : null;
   return (
@@ -95,13 +96,13 @@ export default function Dashboard() {
               <strong>{rates.serverPct.toFixed(2)}%</strong> 5xx · {rates.clientPct.toFixed(2)}% 4xx
             </div>
             <div className="card tile" aria-label="WAF blocks">
-              <strong>{sum(data.series.wafBlocks)}</strong> WAF blocks
+              <strong>{wafBlocks}</strong> WAF blocks
             </div>
             <div className={`card tile ${backup.level}`} aria-label="Backup age">
               Last backup: <strong>{backup.text}</strong>
             </div>
           </div>
-          {rates.total + sum(data.series.wafBlocks) === 0 ? <p className="empty">No traffic in this range.</p> : <Chart series={data.series} />}
+          {rates.total + wafBlocks === 0 ? <p className="empty">No traffic in this range.</p> : <Chart series={data.series} />}
           <div className="tops">
             {TOPS.map((t) => (
               <div key={t.field} className="card" role="region" aria-label={t.title}>
